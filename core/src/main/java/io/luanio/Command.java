@@ -1,0 +1,165 @@
+package io.luanio;
+
+import java.net.InetSocketAddress;
+import java.util.concurrent.CountDownLatch;
+
+/**
+ * Work that an owner thread hands to the loop through its command queue. The frequent
+ * operations (send, recv acknowledgement, close) do not come this way: they are signal
+ * bits on the socket's {@link Slot}, which allocate nothing.
+ */
+abstract class Command {
+    /** Runs on the loop thread. */
+    abstract void run(Loop loop);
+
+    /** Starts connecting a TCP or UDP socket. */
+    static final class Connect extends Command {
+        final Slot slot;
+        final int id;
+        final String host;
+        final int port;
+        final ConnectOptions options;
+
+        Connect(Slot slot, int id, String host, int port, ConnectOptions options) {
+            this.slot = slot;
+            this.id = id;
+            this.host = host;
+            this.port = port;
+            this.options = options;
+        }
+
+        @Override
+        void run(Loop loop) {
+            loop.connect(this);
+        }
+    }
+
+    /** Binds and starts a listener. */
+    static final class Listen extends Command {
+        final Slot slot;
+        final int id;
+        final InetSocketAddress local;
+        final int backlog;
+
+        Listen(Slot slot, int id, InetSocketAddress local, int backlog) {
+            this.slot = slot;
+            this.id = id;
+            this.local = local;
+            this.backlog = backlog;
+        }
+
+        @Override
+        void run(Loop loop) {
+            loop.listenerIo.listen(slot, id, local, backlog);
+        }
+    }
+
+    /** Answers a close of a socket that is already closed or closing, or of an unknown id. */
+    static final class PostCloseCnf extends Command {
+        final Context context;
+        final int id;
+
+        PostCloseCnf(Context context, int id) {
+            this.context = context;
+            this.id = id;
+        }
+
+        @Override
+        void run(Loop loop) {
+            loop.postCloseCnf(context, id);
+        }
+    }
+
+    /** Applies a socket option (or keeps it until the channel exists). */
+    static final class SetOption extends Command {
+        final Slot slot;
+        final int id;
+        final int level;
+        final int name;
+        final int value;
+
+        SetOption(Slot slot, int id, int level, int name, int value) {
+            this.slot = slot;
+            this.id = id;
+            this.level = level;
+            this.name = name;
+            this.value = value;
+        }
+
+        @Override
+        void run(Loop loop) {
+            loop.setOption(slot, id, level, name, value);
+        }
+    }
+
+    /** Starts (or restarts) a context's timer. */
+    static final class StartTimer extends Command {
+        final Context context;
+        final long timerId;
+        final long delayNs;
+        final int generation;
+
+        StartTimer(Context context, long timerId, long delayNs, int generation) {
+            this.context = context;
+            this.timerId = timerId;
+            this.delayNs = delayNs;
+            this.generation = generation;
+        }
+
+        @Override
+        void run(Loop loop) {
+            loop.startTimer(context, timerId, delayNs, generation);
+        }
+    }
+
+    /** Stops a context's timer. */
+    static final class StopTimer extends Command {
+        final Context context;
+        final long timerId;
+
+        StopTimer(Context context, long timerId) {
+            this.context = context;
+            this.timerId = timerId;
+        }
+
+        @Override
+        void run(Loop loop) {
+            loop.stopTimer(context, timerId);
+        }
+    }
+
+    /** The owner drained its ring while events were held aside. */
+    static final class RingDrained extends Command {
+        final Context context;
+
+        RingDrained(Context context) {
+            this.context = context;
+        }
+
+        @Override
+        void run(Loop loop) {
+            context.clearDrainSignal();
+            loop.flushOverflow(context);
+        }
+    }
+
+    /** Closes every socket and timer of a context. */
+    static final class CloseContext extends Command {
+        final Context context;
+        final CountDownLatch done;
+
+        CloseContext(Context context, CountDownLatch done) {
+            this.context = context;
+            this.done = done;
+        }
+
+        @Override
+        void run(Loop loop) {
+            try {
+                loop.closeContext(context);
+            } finally {
+                done.countDown();
+            }
+        }
+    }
+}

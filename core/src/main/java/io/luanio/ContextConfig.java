@@ -1,0 +1,142 @@
+package io.luanio;
+
+/**
+ * Settings of one {@link Context}, checked by {@link #validate()}. Setters return {@code this}.
+ */
+public final class ContextConfig {
+    /** Default {@link #eventRingCapacity(int)}. */
+    public static final int DEFAULT_EVENT_RING_CAPACITY = 1024;
+    /** Default {@link #receiveBufferBytes(int)}: 64 KiB. */
+    public static final int DEFAULT_RECEIVE_BUFFER_BYTES = 64 * 1024;
+    /** Default {@link #sendQueueBytes(int)}: 1 MiB (SPEC.md). */
+    public static final int DEFAULT_SEND_QUEUE_BYTES = 1024 * 1024;
+    /** Default {@link #connectTimeoutMs(long)}: 30 s. */
+    public static final long DEFAULT_CONNECT_TIMEOUT_MS = 30_000;
+    /** Default {@link #maxTimers(int)}. */
+    public static final int DEFAULT_MAX_TIMERS = 65536;
+    /** The most sends that may wait in one socket's send queue at once. */
+    public static final int MAX_QUEUED_SENDS = 16384;
+
+    int eventRingCapacity = DEFAULT_EVENT_RING_CAPACITY;
+    int maxSockets = Integer.MAX_VALUE;
+    int receiveBufferBytes = DEFAULT_RECEIVE_BUFFER_BYTES;
+    int sendQueueBytes = DEFAULT_SEND_QUEUE_BYTES;
+    long connectTimeoutMs = DEFAULT_CONNECT_TIMEOUT_MS;
+    int maxTimers = DEFAULT_MAX_TIMERS;
+
+    /** Creates a configuration with every default. */
+    public ContextConfig() {
+    }
+
+    /**
+     * Copies another configuration.
+     *
+     * @param other the configuration to copy
+     */
+    public ContextConfig(ContextConfig other) {
+        this.eventRingCapacity = other.eventRingCapacity;
+        this.maxSockets = other.maxSockets;
+        this.receiveBufferBytes = other.receiveBufferBytes;
+        this.sendQueueBytes = other.sendQueueBytes;
+        this.connectTimeoutMs = other.connectTimeoutMs;
+        this.maxTimers = other.maxTimers;
+    }
+
+    /**
+     * Events the context's ring holds before the loop starts holding them aside (none is
+     * ever dropped) and stops reading this context's sockets until it drains.
+     *
+     * @param capacity a power of two in 16..2^24
+     * @return this
+     */
+    public ContextConfig eventRingCapacity(int capacity) {
+        this.eventRingCapacity = capacity;
+        return this;
+    }
+
+    /**
+     * The most sockets this context may hold at once (open or closed but not destroyed);
+     * beyond it {@code connect} and {@code listen} return -1 and accepted connections are
+     * refused.
+     *
+     * @param maxSockets at least 1
+     * @return this
+     */
+    public ContextConfig maxSockets(int maxSockets) {
+        this.maxSockets = maxSockets;
+        return this;
+    }
+
+    /**
+     * Default bound of a socket's unread received bytes.
+     *
+     * @param bytes at least 1
+     * @return this
+     */
+    public ContextConfig receiveBufferBytes(int bytes) {
+        this.receiveBufferBytes = bytes;
+        return this;
+    }
+
+    /**
+     * Default bound of a socket's queued, unwritten bytes.
+     *
+     * @param bytes at least 1
+     * @return this
+     */
+    public ContextConfig sendQueueBytes(int bytes) {
+        this.sendQueueBytes = bytes;
+        return this;
+    }
+
+    /**
+     * Default connect timeout.
+     *
+     * @param ms at least 1
+     * @return this
+     */
+    public ContextConfig connectTimeoutMs(long ms) {
+        this.connectTimeoutMs = ms;
+        return this;
+    }
+
+    /**
+     * The most timers this context may have running at once.
+     *
+     * @param maxTimers at least 1
+     * @return this
+     */
+    public ContextConfig maxTimers(int maxTimers) {
+        this.maxTimers = maxTimers;
+        return this;
+    }
+
+    /**
+     * Checks every value.
+     *
+     * @return this
+     * @throws IllegalArgumentException naming the first bad value
+     */
+    public ContextConfig validate() {
+        if (eventRingCapacity < 16 || eventRingCapacity > (1 << 24) || Integer.bitCount(eventRingCapacity) != 1) {
+            throw new IllegalArgumentException("eventRingCapacity must be a power of 2 in 16..16777216: eventRingCapacity="
+                + eventRingCapacity);
+        }
+        if (maxSockets < 1) {
+            throw new IllegalArgumentException("maxSockets must be >= 1: maxSockets=" + maxSockets);
+        }
+        if (receiveBufferBytes < 1) {
+            throw new IllegalArgumentException("receiveBufferBytes must be >= 1: receiveBufferBytes=" + receiveBufferBytes);
+        }
+        if (sendQueueBytes < 1) {
+            throw new IllegalArgumentException("sendQueueBytes must be >= 1: sendQueueBytes=" + sendQueueBytes);
+        }
+        if (connectTimeoutMs < 1) {
+            throw new IllegalArgumentException("connectTimeoutMs must be >= 1: connectTimeoutMs=" + connectTimeoutMs);
+        }
+        if (maxTimers < 1) {
+            throw new IllegalArgumentException("maxTimers must be >= 1: maxTimers=" + maxTimers);
+        }
+        return this;
+    }
+}

@@ -1,0 +1,27 @@
+/**
+ * luanio: every socket of a program on one {@code java.nio} selector thread.
+ *
+ * <h2>The pieces</h2>
+ * <pre>
+ *  owner threads (Lua scripts, Java code)          loop thread (one per EventLoop)
+ *  --------------------------------------          ------------------------------------
+ *  Context.connect/listen/close/timers  --cmd--&gt;   run commands
+ *  Context.send      -- bytes into send queue  --&gt;  run socket signals (send, recv ack, close)
+ *  Context.recv      &lt;-- bytes from recv queue --   select; read into recv queues,
+ *                                                    write from send queues
+ *  Context.poll/next &lt;-- event ring -------------   fire timers; publish events; wake owners
+ * </pre>
+ *
+ * <ul>
+ * <li>{@link io.luanio.EventLoop}: starts and stops the loop thread, creates contexts.</li>
+ * <li>{@link io.luanio.Context}: one consumer's sockets, timers and event ring; its thread
+ *     contract is on the class.</li>
+ * <li>{@link io.luanio.EventType}, {@link io.luanio.ErrorCode}, {@link io.luanio.SocketType},
+ *     {@link io.luanio.SocketOptions}: the numbers, equal to the Luat module's.</li>
+ * </ul>
+ *
+ * <p>Package-private classes are the implementation: {@code Loop} (the duty cycle),
+ * {@code SocketTable} and {@code Slot} (ids and per-socket state), {@code TcpIo},
+ * {@code UdpIo}, {@code ListenerIo} (one handler per socket kind).
+ */
+package io.luanio;
