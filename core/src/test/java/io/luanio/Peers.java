@@ -21,7 +21,7 @@ final class Peers {
     /** A TCP server that runs one handler thread per accepted connection. */
     static final class TcpServer implements AutoCloseable {
         interface Handler {
-            void handle(Socket socket) throws IOException;
+            void handle(Socket socket) throws Exception;
         }
 
         final ServerSocket server;
@@ -83,6 +83,43 @@ final class Peers {
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
             }
+        }
+    }
+
+    /**
+     * A listener that never accepts, its accept queue filled, so that further connects
+     * hang in SYN_SENT (Linux drops SYNs for a full queue): the loopback way to time out.
+     */
+    static final class StalledListener implements AutoCloseable {
+        final ServerSocket server;
+        private final List<Socket> fillers = new ArrayList<>();
+
+        StalledListener() throws IOException {
+            server = new ServerSocket();
+            server.bind(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 1);
+            for (int i = 0; i < 64; i++) {
+                Socket s = new Socket();
+                try {
+                    s.connect(server.getLocalSocketAddress(), 200);
+                    fillers.add(s);
+                } catch (java.net.SocketTimeoutException e) {
+                    s.close();
+                    return;
+                }
+            }
+            throw new IOException("could not fill the accept queue of a backlog-1 listener");
+        }
+
+        int port() {
+            return server.getLocalPort();
+        }
+
+        @Override
+        public void close() throws IOException {
+            for (Socket s : fillers) {
+                closeQuietly(s);
+            }
+            server.close();
         }
     }
 
