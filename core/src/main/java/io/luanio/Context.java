@@ -171,8 +171,8 @@ public final class Context implements AutoCloseable {
      * @param data the bytes
      * @return {@link ErrorCode#ERR_OK}; {@link ErrorCode#ERR_ENOBUFS} when the send queue has
      *     no room (see {@link #sendQueueFree(int)}); {@link ErrorCode#ERR_ENOTCONN} when not
-     *     connected (yet, or any more); {@link ErrorCode#ERR_EARG} for an unknown id or a
-     *     datagram over 65507 bytes
+     *     connected (yet, or any more); {@link ErrorCode#ERR_EARG} for an unknown id, or a
+     *     datagram that is empty (java.nio cannot send one) or over 65507 bytes
      */
     public int send(int id, byte[] data) {
         return send(id, data, 0, data.length);
@@ -190,7 +190,7 @@ public final class Context implements AutoCloseable {
     public int send(int id, byte[] data, int off, int len) {
         checkRange(data.length, off, len);
         Slot slot = own(id);
-        if (slot == null || (slot.kind == Slot.KIND_UDP && len > MAX_DATAGRAM)) {
+        if (slot == null || (slot.kind == Slot.KIND_UDP && (len > MAX_DATAGRAM || len == 0))) {
             return ErrorCode.ERR_EARG;
         }
         slot.enterSendGate();
@@ -214,7 +214,7 @@ public final class Context implements AutoCloseable {
      */
     public int send(int id, ByteBuffer data) {
         Slot slot = own(id);
-        if (slot == null || (slot.kind == Slot.KIND_UDP && data.remaining() > MAX_DATAGRAM)) {
+        if (slot == null || (slot.kind == Slot.KIND_UDP && (data.remaining() > MAX_DATAGRAM || !data.hasRemaining()))) {
             return ErrorCode.ERR_EARG;
         }
         slot.enterSendGate();

@@ -47,7 +47,7 @@ final class SocketTable {
     /**
      * Claims the lowest free slot.
      *
-     * @return the slot, its generation already advanced, or null when the table is full
+     * @return the slot, or null when the table is full
      */
     Slot allocate() {
         for (int w = 0; w < used.length(); w++) {
@@ -68,7 +68,6 @@ final class SocketTable {
                         slot = new Slot(index);
                         slots.set(index, slot);
                     }
-                    slot.generation = (slot.generation + 1) & generationMask;
                     return slot;
                 }
             }
@@ -76,8 +75,9 @@ final class SocketTable {
         return null;
     }
 
-    /** Makes a slot allocatable again; its owner must have released it. */
+    /** Makes a slot allocatable again, under a new generation; its owner must have released it. */
     void free(Slot slot) {
+        slot.generation = (slot.generation + 1) & generationMask;
         int w = slot.index >>> 6;
         long bit = 1L << (slot.index & 63);
         for (;;) {

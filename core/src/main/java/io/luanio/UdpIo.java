@@ -22,7 +22,6 @@ final class UdpIo extends ConnectionIo {
     /** Room one receive needs: the largest datagram and its 4-byte frame header. */
     static final int MIN_ROOM = 65536 + 4;
     private static final int DATAGRAMS_PER_EVENT = 64;
-    private static final ByteBuffer EMPTY = ByteBuffer.allocateDirect(0);
 
     UdpIo(Loop loop) {
         super(loop);
@@ -138,16 +137,11 @@ final class UdpIo extends ConnectionIo {
             int length = lengths.peekInt();
             int result = 0;
             try {
-                int n;
-                if (length == 0) {
-                    n = channel.write(EMPTY); // zero capacity: its position never moves, so sharing it is safe
-                } else {
-                    int count = data.readViews(views, 0, length);
-                    n = (int) channel.write(views, 0, count);
-                    if (n == 0) {
-                        blocked = true; // no buffer space: wait for OP_WRITE
-                        break;
-                    }
+                // Never empty: Context refuses empty datagrams (java.nio cannot send one).
+                int count = data.readViews(views, 0, length);
+                if (channel.write(views, 0, count) == 0) {
+                    blocked = true; // no buffer space: wait for OP_WRITE
+                    break;
                 }
             } catch (PortUnreachableException e) {
                 result = 1; // an earlier ICMP error surfaced instead of this send
