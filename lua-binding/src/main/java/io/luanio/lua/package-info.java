@@ -1,4 +1,4 @@
 /**
- * The LuaJ binding: Lua modules on the luanio core (skeleton until the binding issue lands).
+ * The LuaJ binding and the {@code luanio} runner.
  */
 package io.luanio.lua;

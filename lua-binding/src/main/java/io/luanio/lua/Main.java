@@ -1,0 +1,99 @@
+package io.luanio.lua;
+
+import io.luanio.Context;
+import io.luanio.ErrorCode;
+import io.luanio.Event;
+import io.luanio.EventLoop;
+import io.luanio.EventType;
+import io.luanio.SocketType;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+
+/**
+ * The {@code luanio} command. Until the Lua runner lands it runs one built-in demo: an
+ * echo server and a client on one loop, over loopback.
+ */
+public final class Main {
+    private Main() {
+    }
+
+    /**
+     * Entry point.
+     *
+     * @param args {@code --demo} (the default) or {@code --help}
+     */
+    public static void main(String[] args) {
+        if (args.length > 0 && ("--help".equals(args[0]) || "-h".equals(args[0]))) {
+            System.out.println("usage: java -jar luanio.jar [--demo]");
+            System.out.println("  --demo   an echo server and a client on one event loop, over 127.0.0.1");
+            return;
+        }
+        System.exit(demo(System.out));
+    }
+
+    /** Runs the echo demo; returns the exit status. */
+    static int demo(PrintStream out) {
+        try (EventLoop loop = EventLoop.start()) {
+            Context ctx = loop.newContext();
+            int listener = ctx.listen("127.0.0.1", 0, 0);
+            Event ev = new Event();
+            int client = -1;
+            int server = -1;
+            int echoed = 0;
+            byte[] buf = new byte[4096];
+            String[] lines = {"hello", "from", "one", "selector", "thread"};
+            while (ctx.next(ev, 5000)) {
+                switch (ev.type()) {
+                    case EventType.CONN_CNF:
+                        if (ev.socket() == listener) {
+                            out.println("listening on 127.0.0.1:" + ctx.localPort(listener));
+                            client = ctx.connect(SocketType.TCP, "127.0.0.1", ctx.localPort(listener));
+                        } else if (ev.socket() == client) {
+                            out.println("client connected: socket " + client);
+                            for (String line : lines) {
+                                ctx.send(client, (line + "\n").getBytes(StandardCharsets.UTF_8));
+                            }
+                        }
+                        break;
+                    case EventType.ACCEPT_IND:
+                        server = (int) ev.value();
+                        out.println("server accepted: socket " + server);
+                        break;
+                    case EventType.RECV_IND: {
+                        int n = ctx.recv(ev.socket(), buf, 0, buf.length);
+                        if (ev.socket() == server) {
+                            if (ctx.send(server, java.util.Arrays.copyOf(buf, n)) != ErrorCode.ERR_OK) {
+                                return 1;
+                            }
+                        } else {
+                            String text = new String(buf, 0, n, StandardCharsets.UTF_8);
+                            out.print("client got back: " + text.replace("\n", " | "));
+                            out.println();
+                            echoed += n;
+                            if (echoed == "hello\nfrom\none\nselector\nthread\n".length()) {
+                                ctx.close(client);
+                            }
+                        }
+                        break;
+                    }
+                    case EventType.CLOSE_IND:
+                        ctx.close(ev.socket());
+                        break;
+                    case EventType.CLOSE_CNF:
+                        ctx.destroy(ev.socket());
+                        if (ev.socket() == server) {
+                            ctx.close(listener);
+                        } else if (ev.socket() == listener) {
+                            out.println("done: " + echoed + " bytes echoed");
+                            return 0;
+                        }
+                        break;
+                    default:
+                        break;
+                }
+            }
+            out.println("demo timed out");
+            return 1;
+        }
+    }
+}
