@@ -10,25 +10,65 @@ import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 
 /**
- * The {@code luanio} command. Until the Lua runner lands it runs one built-in demo: an
- * echo server and a client on one loop, over loopback.
+ * The {@code luanio} command: runs Lua scripts on one event loop (SPEC.md section 5), or
+ * the built-in Java echo demo with {@code --demo}.
  */
 public final class Main {
     private Main() {
     }
 
     /**
-     * Entry point.
+     * Entry point: {@code java -jar luanio.jar [options] script.lua [args...]}.
      *
-     * @param args {@code --demo} (the default) or {@code --help}
+     * @param args the command line
      */
     public static void main(String[] args) {
-        if (args.length > 0 && ("--help".equals(args[0]) || "-h".equals(args[0]))) {
-            System.out.println("usage: java -jar luanio.jar [--demo]");
-            System.out.println("  --demo   an echo server and a client on one event loop, over 127.0.0.1");
-            return;
+        int status = run(args, System.out, System.err);
+        System.out.flush();
+        System.exit(status);
+    }
+
+    /**
+     * Runs the command line and returns the exit status (what {@link #main} exits with).
+     *
+     * @param args the command line
+     * @param out standard output
+     * @param err standard error
+     * @return the exit status
+     */
+    public static int run(String[] args, PrintStream out, PrintStream err) {
+        RunnerOptions options;
+        try {
+            options = RunnerOptions.parse(args);
+        } catch (RunnerOptions.UsageException e) {
+            err.println("luanio: " + e.getMessage());
+            err.println(RunnerOptions.USAGE);
+            return 2;
         }
-        System.exit(demo(System.out));
+        if (options.help) {
+            out.println(RunnerOptions.USAGE);
+            return 0;
+        }
+        if (options.demo) {
+            return demo(out);
+        }
+        if (!options.nameservers.isEmpty()) {
+            err.println("luanio: --nameserver needs the DNS resolver, which this build does not have yet");
+            return 2;
+        }
+        ScriptOptions scriptOptions = new ScriptOptions()
+            .verifyTls(options.verifyTls)
+            .sendQueueBytes(options.sendQueueBytes);
+        if (options.maxSockets != Integer.MAX_VALUE) {
+            scriptOptions.maxSockets(options.maxSockets);
+        }
+        try (EventLoop loop = EventLoop.start()) {
+            ScriptRunner runner = new ScriptRunner(loop, out, err);
+            return runner.runAll(options.script, options.scriptArgs, options.also, scriptOptions);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return 1;
+        }
     }
 
     /** Runs the echo demo; returns the exit status. */

@@ -1,0 +1,138 @@
+package io.luanio.lua;
+
+import io.luanio.EventLoop;
+import java.util.Collection;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.ServiceLoader;
+import org.luaj.vm2.Globals;
+import org.luaj.vm2.LuaTable;
+import org.luaj.vm2.LuaValue;
+import org.luaj.vm2.Varargs;
+import org.luaj.vm2.lib.OneArgFunction;
+import org.luaj.vm2.lib.VarArgFunction;
+
+/**
+ * Installs luanio's Lua modules into a LuaJ {@link Globals}: one call per script.
+ *
+ * <pre>{@code
+ * EventLoop loop = EventLoop.start();                      // shared by every script
+ * Globals g = JsePlatform.debugGlobals();
+ * ScriptHost host = Luanio.install(g, loop, new ScriptOptions());
+ * try {
+ *     g.loadfile("main.lua").call();
+ * } finally {
+ *     host.close();                                         // closes what the script left open
+ * }
+ * }</pre>
+ *
+ * <p>Each {@code Globals} gets its own {@link io.luanio.Context} on the shared loop, so a
+ * socket id of one script is an unknown id to another. {@code os.exit} is replaced so that
+ * it ends the script ({@link ScriptExit}), never the JVM.
+ */
+public final class Luanio {
+    private Luanio() {
+    }
+
+    /**
+     * The modules on the class path, by name; of several with one name, the highest
+     * {@link LuaModule#priority()} wins.
+     *
+     * @return modules by name, in discovery order
+     */
+    public static Map<String, LuaModule> discoverModules() {
+        Map<String, LuaModule> byName = new LinkedHashMap<>();
+        for (LuaModule module : ServiceLoader.load(LuaModule.class, Luanio.class.getClassLoader())) {
+            LuaModule seen = byName.get(module.name());
+            if (seen == null || module.priority() > seen.priority()) {
+                byName.put(module.name(), module);
+            }
+        }
+        return byName;
+    }
+
+    /**
+     * Installs every discovered module, then {@code extra} ones (which replace discovered
+     * modules of the same name).
+     *
+     * @param globals the script's globals
+     * @param loop the shared loop
+     * @param options the script's options
+     * @param extra modules to add or replace
+     * @return the script's host; close it when the script ends
+     */
+    public static ScriptHost install(Globals globals, EventLoop loop, ScriptOptions options, LuaModule... extra) {
+        Map<String, LuaModule> modules = discoverModules();
+        for (LuaModule module : extra) {
+            modules.put(module.name(), module);
+        }
+        ScriptHost host = new ScriptHost(loop, options);
+        install(globals, host, modules.values());
+        return host;
+    }
+
+    /**
+     * Installs the given modules for an existing host.
+     *
+     * @param globals the script's globals
+     * @param host the script's host
+     * @param modules the modules
+     */
+    public static void install(Globals globals, ScriptHost host, Collection<LuaModule> modules) {
+        LuaValue packageTable = globals.get("package");
+        LuaTable loaded = packageTable.get("loaded").checktable();
+        LuaTable preload = packageTable.get("preload").checktable();
+        for (LuaModule module : modules) {
+            if (module.global()) {
+                LuaValue value = module.load(host);
+                globals.set(module.name(), value);
+                loaded.set(module.name(), value);
+            } else {
+                preload.set(module.name(), new Loader(module, host));
+            }
+        }
+        LuaValue os = globals.get("os");
+        if (os.istable()) {
+            os.set("exit", new Exit(host));
+        }
+    }
+
+    /** {@code package.preload} entry: builds a module on first {@code require}. */
+    private static final class Loader extends OneArgFunction {
+        private final LuaModule module;
+        private final ScriptHost host;
+
+        Loader(LuaModule module, ScriptHost host) {
+            this.module = module;
+            this.host = host;
+        }
+
+        @Override
+        public LuaValue call(LuaValue name) {
+            return module.load(host);
+        }
+    }
+
+    /** {@code os.exit([code])}: ends this script with the status, not the JVM. */
+    private static final class Exit extends VarArgFunction {
+        private final ScriptHost host;
+
+        Exit(ScriptHost host) {
+            this.host = host;
+        }
+
+        @Override
+        public Varargs invoke(Varargs args) {
+            LuaValue code = args.arg1();
+            int status;
+            if (code.isnil() || (code.isboolean() && code.toboolean())) {
+                status = 0;
+            } else if (code.isboolean()) {
+                status = 1;
+            } else {
+                status = LuaArgs.checkInt(args, 1, "exit");
+            }
+            throw host.requestExit(status, null);
+        }
+    }
+}
