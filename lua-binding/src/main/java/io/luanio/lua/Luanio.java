@@ -28,7 +28,8 @@ import org.luaj.vm2.lib.VarArgFunction;
  *
  * <p>Each {@code Globals} gets its own {@link io.luanio.Context} on the shared loop, so a
  * socket id of one script is an unknown id to another. {@code os.exit} is replaced so that
- * it ends the script ({@link ScriptExit}), never the JVM.
+ * it ends the script ({@link ScriptExit}), never the JVM, and {@code pcall} returns C Lua's
+ * error values ({@link LuaErrors}).
  */
 public final class Luanio {
     private Luanio() {
@@ -95,6 +96,7 @@ public final class Luanio {
         if (os.istable()) {
             os.set("exit", new Exit(host));
         }
+        globals.set("pcall", LuaErrors.pcall(globals));
     }
 
     /** {@code package.preload} entry: builds a module on first {@code require}. */

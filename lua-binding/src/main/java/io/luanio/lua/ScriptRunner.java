@@ -152,7 +152,7 @@ public final class ScriptRunner {
             if (exit != null) {
                 return new Result(exit.status(), exit.getMessage()); // an exit raised inside a coroutine
             }
-            return new Result(1, e.getMessage());
+            return new Result(1, LuaErrors.report(e));
         } catch (StackOverflowError e) {
             return new Result(1, "stack overflow in " + file);
         } catch (RuntimeException e) {
@@ -180,10 +180,10 @@ public final class ScriptRunner {
         }
         Result result = run(main, args, copy(options));
         int status = result.status;
-        report(main, result);
+        report(result);
         for (Running c : companions) {
             if (c.isDone()) {
-                report(c.name, c.result());
+                report(c.result());
                 if (c.result().status != 0 && status == 0) {
                     status = 1;
                 }
@@ -192,10 +192,10 @@ public final class ScriptRunner {
         return status;
     }
 
-    private void report(String name, Result result) {
+    private void report(Result result) {
         if (result.message != null && result.status != 0) {
             out.flush();
-            err.println("luanio: " + name + ": " + result.message);
+            err.println("luanio: " + result.message);
             err.flush();
         }
     }
