@@ -1,0 +1,28 @@
+-- An echo server written with the blocking POC `socket` module.
+-- Run it beside a client on the same loop:
+--   java -jar lua-binding/target/luanio.jar --also lua-binding/examples/echo_server.lua lua-binding/examples/luat_client.lua
+local socket = require("socket")
+
+local PORT = 47011                      -- the client example connects here
+
+local server, err = socket.listen("127.0.0.1", PORT)
+if not server then error("listen failed: " .. err) end
+print("[server] listening on 127.0.0.1:" .. server:port())
+
+while true do
+  server:timeout(3600)
+  local conn, aerr = server:accept()
+  if not conn then error("accept failed: " .. aerr) end
+  conn:timeout(30)
+  local total = 0
+  while true do
+    local data, n, rerr = conn:recv(65536)
+    if rerr == "EOF" then break end
+    if rerr then print("[server] recv: " .. rerr) break end
+    total = total + n
+    local ok, serr = conn:send(data)
+    if not ok then print("[server] send: " .. serr) break end
+  end
+  print(("[server] echoed %d bytes, connection closed"):format(total))
+  conn:close()
+end
