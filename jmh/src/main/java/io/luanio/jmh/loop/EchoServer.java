@@ -22,7 +22,7 @@ import java.util.function.Consumer;
  * trip allocates nothing here either: the server adds no garbage to what a benchmark
  * measures with {@code -prof gc}.
  */
-final class EchoServer implements AutoCloseable {
+public final class EchoServer implements AutoCloseable {
     private static final int BUFFER_BYTES = 16 * 1024;
 
     private final Selector selector;
@@ -48,14 +48,14 @@ final class EchoServer implements AutoCloseable {
      * @return the running server
      * @throws IOException when the port cannot be bound
      */
-    static EchoServer start() throws IOException {
+    public static EchoServer start() throws IOException {
         EchoServer echo = new EchoServer();
         echo.thread.start();
         return echo;
     }
 
     /** @return the port the server listens on */
-    int port() throws IOException {
+    public int port() throws IOException {
         return ((InetSocketAddress) server.getLocalAddress()).getPort();
     }
 
