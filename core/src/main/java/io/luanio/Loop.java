@@ -455,7 +455,9 @@ final class Loop implements Runnable {
 
     void postCloseCnf(Context context, int id) {
         Slot slot = table.lookup(id);
-        if (slot != null && slot.owner == context && slot.state == Slot.CLOSING && slot.phase != 0) {
+        // A close of a socket that is closing is answered when its close completes (also
+        // when its open command has not run yet: phase 0), so CLOSE_CNF never overtakes it.
+        if (slot != null && slot.owner == context && slot.state == Slot.CLOSING) {
             slot.deferredCloseCnf++;
             ioFor(slot).onOwnerCloseWhileClosing(slot);
             return;

@@ -150,6 +150,24 @@ class TcpConnectTest {
     }
 
     @Test
+    void aSecondCloseRightAfterConnectIsAnsweredAfterTheConnCnf() throws Exception {
+        try (Peers.TcpServer server = Peers.TcpServer.echo(); Harness h = new Harness()) {
+            for (int i = 0; i < 50; i++) {
+                int id = h.ctx.connect(SocketType.TCP, "127.0.0.1", server.port());
+                h.ctx.close(id);
+                h.ctx.close(id);
+                Event first = h.next(Harness.WAIT_MS);
+                assertNotNull(first);
+                assertEquals(EventType.CONN_CNF + "/" + id, first.type() + "/" + first.socket(), first.toString());
+                h.expect(EventType.CLOSE_CNF, id, 0);
+                h.expect(EventType.CLOSE_CNF, id, 0);
+                assertTrue(h.ctx.destroy(id));
+            }
+            h.expectQuiet(50);
+        }
+    }
+
+    @Test
     void closeBeforeTheLoopRanTheConnectAlsoAnswersBoth() throws Exception {
         try (Peers.TcpServer server = Peers.TcpServer.echo(); Harness h = new Harness()) {
             for (int i = 0; i < 50; i++) {
