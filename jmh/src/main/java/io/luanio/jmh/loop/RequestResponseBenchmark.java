@@ -1,0 +1,310 @@
+package io.luanio.jmh.loop;
+
+import io.luanio.Context;
+import io.luanio.ContextConfig;
+import io.luanio.ErrorCode;
+import io.luanio.EventHandler;
+import io.luanio.EventLoop;
+import io.luanio.EventLoopConfig;
+import io.luanio.EventType;
+import io.luanio.SocketType;
+import io.luanio.jmh.BenchmarkBase;
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.net.StandardSocketOptions;
+import java.nio.ByteBuffer;
+import java.nio.channels.SelectionKey;
+import java.nio.channels.Selector;
+import java.nio.channels.SocketChannel;
+import java.util.function.Consumer;
+import org.openjdk.jmh.annotations.Benchmark;
+import org.openjdk.jmh.annotations.Level;
+import org.openjdk.jmh.annotations.Param;
+import org.openjdk.jmh.annotations.Scope;
+import org.openjdk.jmh.annotations.Setup;
+import org.openjdk.jmh.annotations.State;
+import org.openjdk.jmh.annotations.TearDown;
+
+/**
+ * Request/response over N concurrent loopback connections, each in lockstep (send a
+ * request, wait for its echo, send the next): the shape of many clients or devices on one
+ * loop. One operation is one completed round trip on any connection.
+ *
+ * <p>{@code luanio}: one {@link EventLoop}, one {@link Context} holding the N sockets,
+ * driven by the benchmark thread through {@code send}/{@code poll}/{@code recv}.
+ * {@code baseline}: a hand-written java.nio client, the N channels on one selector driven
+ * by the benchmark thread. Both talk to the same {@link EchoServer}.
+ */
+public class RequestResponseBenchmark extends BenchmarkBase {
+    static final long TIMEOUT_MS = 10_000;
+
+    /** Creates the benchmark (JMH does). */
+    public RequestResponseBenchmark() {
+    }
+
+    /**
+     * One round trip through luanio.
+     *
+     * @param client the luanio client
+     * @return completed round trips so far
+     */
+    @Benchmark
+    public long luanio(LuanioClients client) {
+        return client.next();
+    }
+
+    /**
+     * One round trip through the hand-written NIO client.
+     *
+     * @param client the NIO client
+     * @return completed round trips so far
+     * @throws IOException when a connection fails
+     */
+    @Benchmark
+    public long baseline(NioClients client) throws IOException {
+        return client.next();
+    }
+
+    /** The shared server and the parameters. */
+    @State(Scope.Benchmark)
+    public static class Setting {
+        /** Request and response size in bytes. */
+        @Param({"64", "4096"})
+        public int size;
+
+        /** Concurrent connections. */
+        @Param({"1", "64", "1000"})
+        public int connections;
+
+        EchoServer echo;
+
+        /** Creates the state (JMH does). */
+        public Setting() {
+        }
+
+        /**
+         * Starts the echo server.
+         *
+         * @throws IOException when it cannot bind
+         */
+        @Setup(Level.Trial)
+        public void start() throws IOException {
+            echo = EchoServer.start();
+        }
+
+        /**
+         * Stops it.
+         *
+         * @throws IOException when closing fails
+         */
+        @TearDown(Level.Trial)
+        public void stop() throws IOException {
+            echo.close();
+        }
+    }
+
+    /** N sockets of one context, every one with a request in flight. */
+    @State(Scope.Thread)
+    public static class LuanioClients {
+        private EventLoop loop;
+        private Context ctx;
+        private int size;
+        private byte[] request;
+        private byte[] sink;
+        private int[] received; // by slot index of the id (ids are small here)
+        private int[] ids;
+        private int[] slotOf;
+        private long ready;     // round trips completed and not yet handed to JMH
+        private long completed;
+        private final EventHandler onEvent = this::onEvent;
+
+        /** Creates the state (JMH does). */
+        public LuanioClients() {
+        }
+
+        /**
+         * Connects N sockets and sends the first request on each.
+         *
+         * @param s the setting
+         * @throws IOException when the server's port is unknown
+         */
+        @Setup(Level.Trial)
+        public void setUp(Setting s) throws IOException {
+            size = s.size;
+            request = new byte[size];
+            sink = new byte[Math.max(size, 65536)];
+            loop = EventLoop.start(new EventLoopConfig().threadName("luanio-loop"));
+            ctx = loop.newContext(new ContextConfig().eventRingCapacity(8192));
+            ids = new int[s.connections];
+            int port = s.echo.port();
+            for (int i = 0; i < ids.length; i++) {
+                ids[i] = ctx.connect(SocketType.TCP, "127.0.0.1", port);
+                if (ids[i] < 0) {
+                    throw new IllegalStateException("connect failed: " + ctx.lastError());
+                }
+            }
+            int maxSlot = 0;
+            for (int id : ids) {
+                maxSlot = Math.max(maxSlot, id & 0xFFFF);
+            }
+            slotOf = new int[maxSlot + 1];
+            received = new int[maxSlot + 1];
+            int connected = 0;
+            int[] connectedBox = new int[1];
+            EventHandler onConnect = (type, socket, result, value) -> {
+                if (type == EventType.CONN_CNF) {
+                    if (result != 0) {
+                        throw new IllegalStateException("connect failed: " + ctx.reason(socket));
+                    }
+                    connectedBox[0]++;
+                }
+            };
+            while (connected < ids.length) {
+                if (ctx.poll(onConnect, 1024, TIMEOUT_MS) <= 0) {
+                    throw new IllegalStateException("connects stalled at " + connected);
+                }
+                connected = connectedBox[0];
+            }
+            for (int i = 0; i < ids.length; i++) {
+                slotOf[ids[i] & 0xFFFF] = i;
+                send(ids[i]);
+            }
+        }
+
+        /** Closes the loop and every connection. */
+        @TearDown(Level.Trial)
+        public void tearDown() {
+            loop.close();
+        }
+
+        long next() {
+            while (ready == 0) {
+                if (ctx.poll(onEvent, 1024, TIMEOUT_MS) <= 0) {
+                    throw new IllegalStateException("round trips stalled after " + completed);
+                }
+            }
+            ready--;
+            return ++completed;
+        }
+
+        private void send(int id) {
+            if (ctx.send(id, request, 0, size) != ErrorCode.ERR_OK) {
+                throw new IllegalStateException("send failed: " + ctx.reason(id));
+            }
+        }
+
+        private void onEvent(int type, int socket, int result, long value) {
+            if (type != EventType.RECV_IND) {
+                return; // SEND_CNFs
+            }
+            int slot = socket & 0xFFFF;
+            int n;
+            while ((n = ctx.recv(socket, sink, 0, sink.length)) > 0) {
+                received[slot] += n;
+            }
+            while (received[slot] >= size) {
+                received[slot] -= size;
+                ready++;
+                send(ids[slotOf[slot]]);
+            }
+        }
+    }
+
+    /** N non-blocking channels on one selector, every one with a request in flight. */
+    @State(Scope.Thread)
+    public static class NioClients {
+        private Selector selector;
+        private SocketChannel[] channels;
+        private int size;
+        private ByteBuffer request;
+        private ByteBuffer sink;
+        private long ready;
+        private long completed;
+        private IOException failure;
+        private final Consumer<SelectionKey> onKey = this::onKey;
+
+        /** Creates the state (JMH does). */
+        public NioClients() {
+        }
+
+        /**
+         * Connects N channels and sends the first request on each.
+         *
+         * @param s the setting
+         * @throws IOException when a connect fails
+         */
+        @Setup(Level.Trial)
+        public void setUp(Setting s) throws IOException {
+            size = s.size;
+            request = ByteBuffer.allocateDirect(size);
+            sink = ByteBuffer.allocateDirect(Math.max(size, 65536));
+            selector = Selector.open();
+            channels = new SocketChannel[s.connections];
+            InetSocketAddress server = new InetSocketAddress("127.0.0.1", s.echo.port());
+            for (int i = 0; i < channels.length; i++) {
+                SocketChannel c = SocketChannel.open(server);
+                c.setOption(StandardSocketOptions.TCP_NODELAY, true);
+                c.configureBlocking(false);
+                channels[i] = c;
+                c.register(selector, SelectionKey.OP_READ, new int[1]);
+                sendRequest(c);
+            }
+        }
+
+        /**
+         * Closes everything.
+         *
+         * @throws IOException when closing fails
+         */
+        @TearDown(Level.Trial)
+        public void tearDown() throws IOException {
+            for (SocketChannel c : channels) {
+                c.close();
+            }
+            selector.close();
+        }
+
+        long next() throws IOException {
+            while (ready == 0) {
+                if (selector.select(onKey, TIMEOUT_MS) == 0 && ready == 0) {
+                    throw new IllegalStateException("round trips stalled after " + completed);
+                }
+                if (failure != null) {
+                    throw failure;
+                }
+            }
+            ready--;
+            return ++completed;
+        }
+
+        private void onKey(SelectionKey key) {
+            try {
+                SocketChannel c = (SocketChannel) key.channel();
+                int[] received = (int[]) key.attachment();
+                int n;
+                while ((n = c.read(sink.clear())) > 0) {
+                    received[0] += n;
+                }
+                if (n < 0) {
+                    throw new IOException("server closed the connection");
+                }
+                while (received[0] >= size) {
+                    received[0] -= size;
+                    ready++;
+                    sendRequest(c);
+                }
+            } catch (IOException e) {
+                failure = e;
+            }
+        }
+
+        private void sendRequest(SocketChannel c) throws IOException {
+            request.clear();
+            while (request.hasRemaining()) {
+                if (c.write(request) == 0) {
+                    Thread.onSpinWait(); // the kernel buffer is full: rare for one request in flight
+                }
+            }
+        }
+    }
+}
