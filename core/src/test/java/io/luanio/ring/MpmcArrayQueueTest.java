@@ -173,10 +173,11 @@ class MpmcArrayQueueTest {
         assertEquals(0, q.size());
     }
 
-    @Test
-    void tokensCirculatingThroughTheQueueAreNeverHeldTwice() {
+    @ParameterizedTest
+    @ValueSource(ints = {2, 16})
+    void tokensCirculatingThroughAQueueOfTheirNumberAreNeverRefusedOrHeldTwice(int tokens) {
         // The pool pattern: every thread takes a token, uses it alone, and gives it back.
-        final int tokens = 16;
+        // The queue can never be full when a token comes back, so offer must not refuse it.
         final int threads = 4;
         final int rounds = 100_000;
         MpmcArrayQueue<Integer> q = new MpmcArrayQueue<>(tokens);
