@@ -1,6 +1,7 @@
 package io.luanio.buffer;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotSame;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
@@ -49,7 +50,7 @@ class PagePoolTest {
         for (ByteBuffer view : List.of(page.producerView(), page.consumerView())) {
             assertTrue(view.isDirect());
             assertEquals(pageSize, view.capacity());
-            assertTrue(!view.isReadOnly());
+            assertFalse(view.isReadOnly());
         }
         pool.release(page);
     }
