@@ -115,6 +115,23 @@ final class InetLiterals {
         return i == to ? out : null;
     }
 
+    /**
+     * The value of an ASCII hex digit, or -1. Not {@code Character.digit}: that also takes
+     * other scripts' digits and full-width letters, which no IP literal contains.
+     */
+    private static int hexDigit(char c) {
+        if (c >= '0' && c <= '9') {
+            return c - '0';
+        }
+        if (c >= 'a' && c <= 'f') {
+            return c - 'a' + 10;
+        }
+        if (c >= 'A' && c <= 'F') {
+            return c - 'A' + 10;
+        }
+        return -1;
+    }
+
     /** RFC 4291 text form (no zone, no brackets), or null. */
     static byte[] parseIpv6(String s) {
         int n = s.length();
@@ -141,7 +158,7 @@ final class InetLiterals {
             int start = i;
             int value = 0;
             while (i < n && i - start < 5) {
-                int d = Character.digit(s.charAt(i), 16);
+                int d = hexDigit(s.charAt(i));
                 if (d < 0) {
                     break;
                 }

@@ -48,7 +48,8 @@ public final class MpmcArrayQueue<E> {
      * Adds an element at the tail.
      *
      * @param e the element, not null
-     * @return false when the queue is full
+     * @return false when the queue is full (never while a consumer is merely between
+     *     taking an element and freeing its cell)
      */
     public boolean offer(E e) {
         if (e == null) {
@@ -66,7 +67,13 @@ public final class MpmcArrayQueue<E> {
                 }
                 pos = producerIndex.get();
             } else if (dif < 0) {
-                return false;
+                // The cell still holds the element of the previous lap. The queue is full
+                // only if no consumer has claimed that element yet; otherwise a consumer is
+                // between claiming and releasing the cell, and it is free in a moment.
+                if (pos - consumerIndex.get() > mask) {
+                    return false;
+                }
+                pos = producerIndex.get();
             } else {
                 pos = producerIndex.get();
             }
