@@ -57,7 +57,7 @@ public final class EventLoopConfig {
     /**
      * How many bytes of free pages the pool keeps for reuse; pages beyond are collected.
      *
-     * @param bytes at least one page
+     * @param bytes one page to 2^20 pages (the pool's free list is sized for it up front)
      * @return this
      */
     public EventLoopConfig maxPooledBytes(long bytes) {
@@ -129,8 +129,9 @@ public final class EventLoopConfig {
         if (pageSize < 1024 || pageSize > (1 << 20) || Integer.bitCount(pageSize) != 1) {
             throw new IllegalArgumentException("pageSize must be a power of 2 in 1024..1048576: pageSize=" + pageSize);
         }
-        if (maxPooledBytes < pageSize) {
-            throw new IllegalArgumentException("maxPooledBytes must be >= pageSize: maxPooledBytes=" + maxPooledBytes);
+        if (maxPooledBytes < pageSize || maxPooledBytes / pageSize > (1 << 20)) {
+            throw new IllegalArgumentException("maxPooledBytes must be 1 to 2^20 pages: maxPooledBytes=" + maxPooledBytes
+                + ", pageSize=" + pageSize);
         }
         if (trimIntervalMs < 1) {
             throw new IllegalArgumentException("trimIntervalMs must be >= 1: trimIntervalMs=" + trimIntervalMs);

@@ -24,20 +24,21 @@ public final class PagePool {
      * Creates a pool.
      *
      * @param pageSize the page size, a power of two in 256..1 MiB
-     * @param maxRetainedBytes how many bytes of returned pages to keep for reuse
+     * @param maxRetainedBytes how many bytes of returned pages to keep for reuse (1 to 2^24 pages)
      */
     public PagePool(int pageSize, long maxRetainedBytes) {
         if (pageSize < 256 || pageSize > (1 << 20) || Integer.bitCount(pageSize) != 1) {
             throw new IllegalArgumentException("pageSize must be a power of 2 in 256..1048576: pageSize=" + pageSize);
         }
-        if (maxRetainedBytes < pageSize) {
-            throw new IllegalArgumentException("maxRetainedBytes must be >= pageSize: maxRetainedBytes=" + maxRetainedBytes);
+        if (maxRetainedBytes < pageSize || maxRetainedBytes / pageSize > (1 << 24)) {
+            throw new IllegalArgumentException("maxRetainedBytes must be 1 to 2^24 pages: maxRetainedBytes="
+                + maxRetainedBytes + ", pageSize=" + pageSize);
         }
         this.pageSize = pageSize;
         this.pageShift = Integer.numberOfTrailingZeros(pageSize);
         this.pagesPerSlab = Math.max(1, (256 * 1024) / pageSize);
-        long retained = Math.min(maxRetainedBytes / pageSize, 1 << 30);
-        this.free = new MpmcArrayQueue<>((int) retained);
+        // The free list is allocated up front, hence the bound on maxRetainedBytes.
+        this.free = new MpmcArrayQueue<>((int) (maxRetainedBytes / pageSize));
     }
 
     /** @return the page size in bytes (a power of two) */

@@ -104,7 +104,7 @@ public final class EventRing extends EventRingHead {
     public int drain(Handler handler, int limit) {
         long head = this.head;
         long available = this.tail - head;
-        int count = (int) Math.min(available, limit);
+        int count = (int) Math.min(available, Math.max(0, limit));
         for (int i = 0; i < count; i++) {
             int index = ((int) (head + i) & mask) << 1;
             long word = buffer[index];
