@@ -104,6 +104,11 @@ public final class EventLoop implements AutoCloseable {
         return thread.getName();
     }
 
+    /** The implementation, for tests in this package. */
+    Loop internals() {
+        return loop;
+    }
+
     /** @return true when called on this loop's thread */
     public boolean inLoopThread() {
         return loop.inLoopThread();
