@@ -41,6 +41,15 @@ public final class EventType {
     public static final int ACCEPT_IND = 64;
 
     /**
+     * A lookup finished ({@link Context#lookup(String, int)}): {@code socket} is the lookup
+     * id; result 0 with {@code value} the number of addresses, or result 1 with
+     * {@code value} the failure status ({@code io.luanio.dns.LookupResult.NXDOMAIN},
+     * {@code TIMEOUT}, ...). {@link Context#lookupResult(int)} gives the addresses or the
+     * reason.
+     */
+    public static final int LOOKUP_CNF = 65;
+
+    /**
      * A short name for an event type, for logs and {@link Event#toString()}.
      *
      * @param type an event type
@@ -55,6 +64,7 @@ public final class EventType {
             case CONN_CNF: return "CONN_CNF";
             case CLOSE_IND: return "CLOSE_IND";
             case ACCEPT_IND: return "ACCEPT_IND";
+            case LOOKUP_CNF: return "LOOKUP_CNF";
             default: return "EVENT_" + type;
         }
     }
