@@ -996,6 +996,7 @@ final class Loop implements Runnable {
         } catch (RuntimeException e) {
             report(e);
         }
+        wakeTouchedContexts(); // make those last events visible before the contexts close
         for (Context context : contexts) {
             if (context != null) {
                 context.markClosedByLoop();

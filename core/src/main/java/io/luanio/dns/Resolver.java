@@ -38,9 +38,11 @@ import java.util.concurrent.atomic.AtomicInteger;
  * <li>The name is normalised: a trailing dot means "no search list"; case is folded;
  *     non-ASCII names go through IDNA ({@link IDN#toASCII(String)}); a name that is not a
  *     valid host name fails with {@link LookupResult#INVALID_NAME}.</li>
- * <li>The hosts file answers if it has the name with an address of the asked family.</li>
- * <li>RFC 6761: {@code localhost} and {@code *.localhost} are loopback (127.0.0.1, ::1)
- *     and never reach a DNS server; {@code *.invalid} does not exist (NXDOMAIN).</li>
+ * <li>The hosts file answers for every name it lists (NODATA when it has no address of
+ *     the asked family: such a name never goes to DNS, as with glibc's {@code files dns}).</li>
+ * <li>RFC 6761: {@code localhost} and {@code *.localhost}, when the hosts file does not
+ *     list them, are loopback (127.0.0.1 and ::1) and never reach a DNS server;
+ *     {@code *.invalid} does not exist (NXDOMAIN).</li>
  * <li>In the platform mode ({@link ResolverConfig#platform()}, or no resolv.conf) the
  *     name goes to {@link PlatformLookup}, off the loop.</li>
  * <li>Else the cache, then DNS ({@link NameLookup}, {@link Exchange}): A and AAAA over
@@ -256,12 +258,17 @@ public final class Resolver {
             return;
         }
         HostsFile.Entry entry = hosts.get(key);
-        LookupResult local = entry != null ? entry.result(family) : null;
-        if (local == null) {
-            local = specialUse(key, family);
+        if (entry != null) {
+            // The hosts file speaks for its names (glibc's "files" before "dns"): a name it
+            // lists never goes to DNS, also for a family it has no address of.
+            LookupResult local = entry.result(family);
+            deliver(callback, local != null ? local : LookupResult.negative(key, family, LookupResult.NODATA,
+                LookupResult.SOURCE_HOSTS, "the hosts file lists it without such an address", 0));
+            return;
         }
-        if (local != null) {
-            deliver(callback, local);
+        LookupResult special = specialUse(key, family);
+        if (special != null) {
+            deliver(callback, special);
             return;
         }
         if (platform) {
