@@ -367,7 +367,12 @@ final class Loop implements Runnable {
         }
     }
 
-    /** Moves every registration to a fresh selector (Netty's epoll-spin and broken-selector defence). */
+    /**
+     * Moves every registration to a fresh selector (Netty's epoll-spin and broken-selector
+     * defence). Keys of the resolver's queries and of connect-by-name attempts move too;
+     * their owners find them again with {@code keyFor}, and one that fails to move is
+     * ended by its own deadline.
+     */
     private void rebuildSelector() throws IOException {
         Selector fresh = Selector.open();
         Selector old = selector;

@@ -29,7 +29,7 @@ import java.util.List;
  *
  * <p>The slot's connect timeout (running since the open) covers the lookups and every
  * attempt. A socket bound to a local port makes the attempts sequential (two sockets
- * cannot bind the same port). UDP has no handshake to race: it takes the first address
+ * cannot bind the same port; each attempt sets {@code SO_REUSEADDR} to rebind it). UDP has no handshake to race: it takes the first address
  * (in the same order) whose socket connects. When no address is left: {@code CONN_CNF}
  * result 1, with the lookup's message ({@code "no such host: name"}) or the last connect
  * error as the reason. Socket options set before the winner exists are applied to it
