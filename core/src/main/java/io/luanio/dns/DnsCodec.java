@@ -189,15 +189,69 @@ final class DnsCodec {
         if ((flags & FLAG_QR) == 0 || ((flags >>> 11) & 0xF) != 0 || u16(b, off + 4) != 1) {
             return false;
         }
-        try {
-            Reader r = new Reader(b, off, off + len);
-            r.pos = off + HEADER_BYTES;
-            String qname = r.name();
-            int type = r.u16();
-            int qclass = r.u16();
-            return type == qtype && qclass == CLASS_IN && sameName(qname, name);
-        } catch (DnsFormatException e) {
-            return false;
+        int end = off + len;
+        int after = matchName(b, off, end, off + HEADER_BYTES, name);
+        return after >= 0 && after <= end - 4 && u16(b, after) == qtype && u16(b, after + 2) == CLASS_IN;
+    }
+
+    /**
+     * Compares the wire name at {@code pos} with a text name without building a string
+     * (same case and escape rules as {@link #sameName}, same pointer rules as decoding).
+     *
+     * @return the offset after the name's in-place bytes, or -1 when it differs or is malformed
+     */
+    private static int matchName(byte[] b, int base, int end, int pos, String name) {
+        int n = name.length();
+        if (n > 0 && name.charAt(n - 1) == '.') {
+            n--;
+        }
+        int t = 0;
+        int p = pos;
+        int lowest = pos;
+        int hops = 0;
+        int wire = 0;
+        int after = -1;
+        for (;;) {
+            if (p >= end) {
+                return -1;
+            }
+            int len = b[p] & 0xFF;
+            if (len == 0) {
+                return t == n ? (after < 0 ? p + 1 : after) : -1;
+            }
+            if ((len & 0xC0) == 0xC0) {
+                if (p + 1 >= end) {
+                    return -1;
+                }
+                int target = base + (((len & 0x3F) << 8) | (b[p + 1] & 0xFF));
+                if (target >= lowest || ++hops > MAX_POINTERS) {
+                    return -1;
+                }
+                if (after < 0) {
+                    after = p + 2;
+                }
+                lowest = target;
+                p = target;
+                continue;
+            }
+            wire += 1 + len;
+            if ((len & 0xC0) != 0 || wire + 1 > MAX_NAME_BYTES || p + 1 + len > end) {
+                return -1;
+            }
+            if (t > 0) {
+                if (t >= n || name.charAt(t) != '.') {
+                    return -1;
+                }
+                t++;
+            }
+            for (int i = p + 1; i <= p + len; i++) {
+                int c = b[i] & 0xFF;
+                if (t >= n || c <= 0x20 || c >= 0x7F || c == '.' || c == '\\' || lower((char) c) != lower(name.charAt(t))) {
+                    return -1;
+                }
+                t++;
+            }
+            p += 1 + len;
         }
     }
 

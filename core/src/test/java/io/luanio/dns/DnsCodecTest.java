@@ -264,6 +264,16 @@ class DnsCodecTest {
         assertFalse(DnsCodec.answersQuery(chaos, 0, chaos.length, 77, "www.example.com", DnsCodec.TYPE_A), "class CH");
         assertFalse(DnsCodec.answersQuery(good, 0, 11, 77, "www.example.com", DnsCodec.TYPE_A), "short");
         assertFalse(DnsCodec.answersQuery(good, 0, 20, 77, "www.example.com", DnsCodec.TYPE_A), "cut question");
+        byte[] dotted = Wire.response(77, 0, 1, 0, 0, 0).u8(3).bytes(new byte[] {'a', '.', 'b'}).u8(0).u16(1).u16(1).build();
+        assertFalse(DnsCodec.answersQuery(dotted, 0, dotted.length, 77, "a.b", DnsCodec.TYPE_A), "a dot inside a label");
+        byte[] longer = Wire.response(77, 0, 1, 0, 0, 0).question("www.example.com.evil", 1).build();
+        assertFalse(DnsCodec.answersQuery(longer, 0, longer.length, 77, "www.example.com", DnsCodec.TYPE_A), "a longer name");
+        byte[] shorter = Wire.response(77, 0, 1, 0, 0, 0).question("www.example", 1).build();
+        assertFalse(DnsCodec.answersQuery(shorter, 0, shorter.length, 77, "www.example.com", DnsCodec.TYPE_A), "a shorter name");
+        byte[] root = Wire.response(77, 0, 1, 0, 0, 0).question("", 1).build();
+        assertTrue(DnsCodec.answersQuery(root, 0, root.length, 77, "", DnsCodec.TYPE_A), "the root");
+        byte[] looped = Wire.response(77, 0, 1, 0, 0, 0).pointer(12).u16(1).u16(1).build();
+        assertFalse(DnsCodec.answersQuery(looped, 0, looped.length, 77, "www.example.com", DnsCodec.TYPE_A), "a pointer loop");
     }
 
     // ------------------------------------------------------------------ fuzzing
