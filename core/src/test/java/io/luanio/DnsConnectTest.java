@@ -91,13 +91,15 @@ class DnsConnectTest {
 
     @Test
     void aRefusedIpv6AddressFallsBackToIpv4AtOnce() throws Exception {
+        // With a 3 s attempt delay, only "a failure starts the next attempt at once" can
+        // make this fast.
         try (Peers.TcpServer server = new Peers.TcpServer(InetAddress.getByName("127.0.0.1"), Peers::echo);
-             Harness h = harness(config("::1 dual.example\n127.0.0.1 dual.example\n"))) {
+             Harness h = harness(config("::1 dual.example\n127.0.0.1 dual.example\n").connectionAttemptDelayMs(3000))) {
             long start = System.nanoTime();
             int id = h.connect(SocketType.TCP, "dual.example", server.port());
             long ms = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start);
             assertEquals(new InetSocketAddress("127.0.0.1", server.port()), h.ctx.remoteAddress(id));
-            assertTrue(ms < 240, "a refusal must start the next attempt at once (RFC 8305 section 5): " + ms + " ms");
+            assertTrue(ms < 2000, "a refusal must start the next attempt at once (RFC 8305 section 5): " + ms + " ms");
             h.closeAndDestroy(id);
         }
     }
@@ -122,12 +124,13 @@ class DnsConnectTest {
     void preferIpv4TriesIpv4First() throws Exception {
         try (StalledV6 stalled = new StalledV6();
              Peers.TcpServer v4 = bindV4(stalled.port());
-             Harness h = harness(config("::1 race.example\n127.0.0.1 race.example\n").preferIpv6(false))) {
+             Harness h = harness(config("::1 race.example\n127.0.0.1 race.example\n").preferIpv6(false)
+                 .connectionAttemptDelayMs(3000))) {
             long start = System.nanoTime();
             int id = h.connect(SocketType.TCP, "race.example", stalled.port());
             long ms = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start);
             assertEquals(new InetSocketAddress("127.0.0.1", stalled.port()), h.ctx.remoteAddress(id));
-            assertTrue(ms < 200, "IPv4 first needs no race: " + ms + " ms");
+            assertTrue(ms < 2000, "IPv4 first needs no race (IPv6 first would wait 3 s): " + ms + " ms");
             h.closeAndDestroy(id);
         }
     }
@@ -226,7 +229,7 @@ class DnsConnectTest {
     @Test
     void anEchoCompletesWhileAThousandLookupsWaitOnASilentServer() throws Exception {
         try (Peers.TcpServer server = Peers.TcpServer.echo();
-             Harness h = harness(config("").timeoutMs(3000).maxPendingQueries(4096))) {
+             Harness h = harness(config("").timeoutMs(6000).maxPendingQueries(4096))) {
             List<Integer> lookups = new ArrayList<>();
             for (int i = 0; i < 1000; i++) {
                 int id = h.ctx.lookup("n" + i + ".silent.example", LookupResult.FAMILY_IPV4);
@@ -239,7 +242,7 @@ class DnsConnectTest {
             assertEquals(0, h.ctx.send(id, message));
             assertArrayEquals(message, h.read(id, message.length));
             long ms = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start);
-            assertTrue(ms < 1500, "echo took " + ms + " ms behind 1000 pending lookups");
+            assertTrue(ms < 3000, "echo took " + ms + " ms behind 1000 pending lookups");
             for (Event ev : h.backlog) {
                 assertTrue(ev.type() != EventType.LOOKUP_CNF, "a lookup finished early: " + ev);
             }

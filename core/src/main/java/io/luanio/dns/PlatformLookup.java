@@ -15,6 +15,13 @@ import java.util.List;
  * every failure is NXDOMAIN ("no such host") with the platform's message as detail.
  */
 final class PlatformLookup extends Timed implements Runnable {
+    /** The blocking call (a seam for tests, which must not reach the platform's DNS servers). */
+    interface Call {
+        InetAddress[] resolve(String name) throws UnknownHostException;
+    }
+
+    static volatile Call call = InetAddress::getAllByName;
+
     private final Resolver resolver;
     private final String name;
     private final int family;
@@ -33,7 +40,7 @@ final class PlatformLookup extends Timed implements Runnable {
     public void run() {
         InetAddress[] all;
         try {
-            all = InetAddress.getAllByName(name);
+            all = call.resolve(name);
         } catch (UnknownHostException | SecurityException e) {
             String why = e.getMessage();
             complete(LookupResult.failure(name, family, LookupResult.NXDOMAIN, why == null || why.equals(name) ? null : why));
