@@ -5,7 +5,8 @@ package io.luanio;
  * {@code rtos} (SPEC.md section 2-3), so the Lua binding passes them through unchanged;
  * types the module does not have are numbered from 64 up.
  *
- * <p>Every event has four fields: {@code type}, {@code socket} (the socket id, or -1),
+ * <p>Every event has four fields: {@code type}, {@code socket} (the socket id, -1 for a
+ * timer, the lookup id for {@link #LOOKUP_CNF}),
  * {@code result} (0 success, 1 failure) and {@code value}. Per socket the order is: the
  * connect confirmation ({@link #CONN_CNF}, or {@link #ACCEPT_IND} on the listener for an
  * accepted socket) first; then {@link #RECV_IND}s and {@link #SEND_CNF}s; then

@@ -62,8 +62,12 @@ final class FakeDnsServer implements AutoCloseable {
     private volatile Responder responder;
 
     FakeDnsServer(Responder responder) throws SocketException {
+        this(responder, InetAddress.getLoopbackAddress());
+    }
+
+    FakeDnsServer(Responder responder, InetAddress bind) throws SocketException {
         this.responder = responder;
-        this.socket = new DatagramSocket(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0));
+        this.socket = new DatagramSocket(new InetSocketAddress(bind, 0));
         this.thread = new Thread(this::serve, "fake-dns-" + socket.getLocalPort());
         thread.setDaemon(true);
         thread.start();
@@ -94,7 +98,8 @@ final class FakeDnsServer implements AutoCloseable {
     }
 
     String address() {
-        return "127.0.0.1:" + socket.getLocalPort();
+        InetAddress a = socket.getLocalAddress();
+        return (a instanceof java.net.Inet6Address ? "[" + a.getHostAddress() + "]" : a.getHostAddress()) + ":" + socket.getLocalPort();
     }
 
     void send(byte[] bytes, Query to) throws IOException {

@@ -60,6 +60,16 @@ class ResolverTest {
     }
 
     @Test
+    void aServerOnIpv6Loopback() throws Exception {
+        try (FakeDnsServer dns = new FakeDnsServer((s, q) -> s.send(FakeDnsServer.addresses(q, "192.0.2.2", 300), q),
+                InetAddress.getByName("::1"));
+             Lookups l = new Lookups(config(dns))) {
+            assertTrue(dns.address().startsWith("[0:0:0:0:0:0:0:1]:") || dns.address().startsWith("[::1]:"), dns.address());
+            assertEquals(ip("192.0.2.2"), l.lookup("v6server.example", LookupResult.FAMILY_IPV4).first());
+        }
+    }
+
+    @Test
     void everyQueryHasItsOwnRandomIdAndSourcePort() throws Exception {
         try (FakeDnsServer dns = FakeDnsServer.answering("192.0.2.1", null); Lookups l = new Lookups(config(dns))) {
             for (int i = 0; i < 40; i++) {
