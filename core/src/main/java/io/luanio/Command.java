@@ -1,5 +1,7 @@
 package io.luanio;
 
+import io.luanio.dns.LookupResult;
+import io.luanio.dns.Resolver;
 import java.net.InetSocketAddress;
 import java.util.concurrent.CountDownLatch;
 
@@ -31,6 +33,52 @@ abstract class Command {
         @Override
         void run(Loop loop) {
             loop.connect(this);
+        }
+    }
+
+    /**
+     * Resolves a name for {@link Context#lookup}; the answer is kept here for the owner
+     * and announced by one {@code LOOKUP_CNF}.
+     */
+    static final class Lookup extends Command implements Resolver.Callback {
+        final Context context;
+        final int id;
+        final String name;
+        final int family;
+        /** Written by the loop before the event is published; read by the owner after it. */
+        volatile LookupResult result;
+
+        Lookup(Context context, int id, String name, int family) {
+            this.context = context;
+            this.id = id;
+            this.name = name;
+            this.family = family;
+        }
+
+        @Override
+        void run(Loop loop) {
+            loop.resolver.lookup(name, family, this);
+        }
+
+        @Override
+        public void onLookup(LookupResult answer) {
+            result = answer;
+            boolean ok = answer.ok();
+            context.loop.post(context, EventType.LOOKUP_CNF, id, ok ? 0 : 1, ok ? answer.addresses().size() : answer.status());
+        }
+    }
+
+    /** Runs a task on the loop thread (the resolver hands back work done off the loop). */
+    static final class Task extends Command {
+        final Runnable task;
+
+        Task(Runnable task) {
+            this.task = task;
+        }
+
+        @Override
+        void run(Loop loop) {
+            task.run();
         }
     }
 

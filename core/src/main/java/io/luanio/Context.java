@@ -1,6 +1,7 @@
 package io.luanio;
 
 import io.luanio.collections.LongLongHashMap;
+import io.luanio.dns.LookupResult;
 import io.luanio.ring.EventRing;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
@@ -63,6 +64,8 @@ public final class Context implements AutoCloseable {
     private String lastError;
     private final LongLongHashMap timerGenerations = new LongLongHashMap(16, 0L);
     private int timerGeneration;
+    private final LookupTable lookups = new LookupTable();
+    private int nextLookupId;
     private final Dispatch dispatch = new Dispatch();
     private final Filler filler = new Filler();
 
@@ -88,7 +91,7 @@ public final class Context implements AutoCloseable {
      * Opens a socket and starts connecting it, with the context's default options.
      *
      * @param type {@link SocketType#TCP} or {@link SocketType#UDP}
-     * @param host an IP literal (v4 or v6)
+     * @param host an IP literal (v4 or v6) or a host name
      * @param port 0..65535
      * @return the new socket's id, or -1 ({@link #lastError()} says why)
      * @see #connect(int, String, int, ConnectOptions)
@@ -99,11 +102,16 @@ public final class Context implements AutoCloseable {
 
     /**
      * Opens a socket and starts connecting it. The outcome is a {@link EventType#CONN_CNF}:
-     * result 0 once connected (UDP: at once), result 1 on refusal, timeout, a host name the
-     * loop cannot resolve, or {@link #close(int)} before it completed.
+     * result 0 once connected (UDP: once the address is known), result 1 on refusal,
+     * timeout, a host name that does not resolve ({@link #reason(int)} then says why, e.g.
+     * {@code "no such host: example.com"}), or {@link #close(int)} before it completed.
+     *
+     * <p>A host name is resolved on the loop (see {@code io.luanio.dns.Resolver}); TCP then
+     * races the addresses of both families (RFC 8305 Happy Eyeballs), UDP takes the first
+     * address that connects. The connect timeout covers the lookup too.
      *
      * @param type {@link SocketType#TCP} or {@link SocketType#UDP}
-     * @param host an IP literal (v4 or v6); at most 255 bytes
+     * @param host an IP literal (v4 or v6) or a host name; at most 255 bytes
      * @param port 0..65535
      * @param options optional settings, or null
      * @return the new socket's id, or -1 when no socket could be opened: bad type, port or
@@ -447,6 +455,92 @@ public final class Context implements AutoCloseable {
     /** @return the number of sockets this context holds (open, or closed and not destroyed) */
     public int socketCount() {
         return socketCount.get();
+    }
+
+    // ------------------------------------------------------------------ lookups
+
+    /**
+     * Starts resolving a name to its IPv4 and IPv6 addresses; see
+     * {@link #lookup(String, int)}.
+     *
+     * @param name a host name or an IP literal
+     * @return the lookup id (&gt;= 0), or -1 ({@link #lastError()} says why)
+     */
+    public int lookup(String name) {
+        return lookup(name, LookupResult.FAMILY_ANY);
+    }
+
+    /**
+     * Starts resolving a name on the loop. The outcome is one {@link EventType#LOOKUP_CNF}
+     * whose {@code socket} field is the returned id: result 0 with the number of addresses,
+     * or result 1 with the failure status ({@link LookupResult#NXDOMAIN},
+     * {@link LookupResult#TIMEOUT}, ...) as its value. Then {@link #lookupResult(int)} gives
+     * the addresses or the reason. The loop never blocks on the name: hosts file, cache
+     * and literals answer at once, DNS queries run on the selector.
+     *
+     * @param name a host name or an IP literal; at most 255 bytes
+     * @param family {@link LookupResult#FAMILY_ANY}, {@link LookupResult#FAMILY_IPV4} or
+     *     {@link LookupResult#FAMILY_IPV6}
+     * @return the lookup id (&gt;= 0), or -1 when the context or loop is closed, the name is
+     *     empty or too long, the family unknown, or {@link ContextConfig#maxLookups(int)}
+     *     results are waiting to be taken ({@link #lastError()} says which)
+     */
+    public int lookup(String name, int family) {
+        if (closed) {
+            return fail("context is closed");
+        }
+        if (family != LookupResult.FAMILY_ANY && family != LookupResult.FAMILY_IPV4 && family != LookupResult.FAMILY_IPV6) {
+            return fail("family must be 0 (any), 4 or 6: family=" + family);
+        }
+        if (name == null || name.isEmpty() || !fitsIn255Bytes(name)) {
+            return fail("name must be 1..255 bytes: name=" + name);
+        }
+        if (lookups.size() >= config.maxLookups) {
+            return fail("too many lookups whose result was not taken: maxLookups=" + config.maxLookups);
+        }
+        int id;
+        do {
+            id = nextLookupId;
+            nextLookupId = (nextLookupId + 1) & Integer.MAX_VALUE;
+        } while (lookups.get(id) != null);
+        Command.Lookup command = new Command.Lookup(this, id, name, family);
+        lookups.put(id, command);
+        if (!loop.submit(command)) {
+            lookups.remove(id);
+            return fail("event loop is closed");
+        }
+        return id;
+    }
+
+    /**
+     * Takes the result of a finished lookup (after its {@link EventType#LOOKUP_CNF}): the
+     * first call returns it and forgets it, later calls return null.
+     *
+     * @param lookupId an id from {@link #lookup(String, int)}
+     * @return the result, or null when the lookup has not finished, was already taken or
+     *     cancelled, or the id is unknown
+     */
+    public LookupResult lookupResult(int lookupId) {
+        Command.Lookup command = lookups.get(lookupId);
+        if (command == null) {
+            return null;
+        }
+        LookupResult result = command.result;
+        if (result != null) {
+            lookups.remove(lookupId);
+        }
+        return result;
+    }
+
+    /**
+     * Forgets a lookup whose result is no longer wanted (a caller that gave up waiting);
+     * its {@code LOOKUP_CNF} may still arrive, and {@link #lookupResult(int)} then returns
+     * null.
+     *
+     * @param lookupId an id from {@link #lookup(String, int)}
+     */
+    public void cancelLookup(int lookupId) {
+        lookups.remove(lookupId);
     }
 
     // ------------------------------------------------------------------ timers

@@ -14,6 +14,8 @@ public final class ContextConfig {
     public static final long DEFAULT_CONNECT_TIMEOUT_MS = 30_000;
     /** Default {@link #maxTimers(int)}. */
     public static final int DEFAULT_MAX_TIMERS = 65536;
+    /** Default {@link #maxLookups(int)}. */
+    public static final int DEFAULT_MAX_LOOKUPS = 4096;
     /** The most sends that may wait in one socket's send queue at once. */
     public static final int MAX_QUEUED_SENDS = 16384;
 
@@ -23,6 +25,7 @@ public final class ContextConfig {
     int sendQueueBytes = DEFAULT_SEND_QUEUE_BYTES;
     long connectTimeoutMs = DEFAULT_CONNECT_TIMEOUT_MS;
     int maxTimers = DEFAULT_MAX_TIMERS;
+    int maxLookups = DEFAULT_MAX_LOOKUPS;
 
     /** Creates a configuration with every default. */
     public ContextConfig() {
@@ -40,6 +43,7 @@ public final class ContextConfig {
         this.sendQueueBytes = other.sendQueueBytes;
         this.connectTimeoutMs = other.connectTimeoutMs;
         this.maxTimers = other.maxTimers;
+        this.maxLookups = other.maxLookups;
     }
 
     /**
@@ -112,6 +116,19 @@ public final class ContextConfig {
     }
 
     /**
+     * The most lookups this context may have whose result it has not taken yet (pending,
+     * or answered and not read with {@code lookupResult} or dropped with
+     * {@code cancelLookup}); beyond it {@code lookup} returns -1.
+     *
+     * @param maxLookups at least 1
+     * @return this
+     */
+    public ContextConfig maxLookups(int maxLookups) {
+        this.maxLookups = maxLookups;
+        return this;
+    }
+
+    /**
      * Checks every value.
      *
      * @return this
@@ -136,6 +153,9 @@ public final class ContextConfig {
         }
         if (maxTimers < 1) {
             throw new IllegalArgumentException("maxTimers must be >= 1: maxTimers=" + maxTimers);
+        }
+        if (maxLookups < 1) {
+            throw new IllegalArgumentException("maxLookups must be >= 1: maxLookups=" + maxLookups);
         }
         return this;
     }

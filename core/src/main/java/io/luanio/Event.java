@@ -20,7 +20,7 @@ public final class Event {
         return type;
     }
 
-    /** @return the socket id, or -1 for a timer */
+    /** @return the socket id; -1 for a timer; the lookup id for a {@link EventType#LOOKUP_CNF} */
     public int socket() {
         return socket;
     }
@@ -30,7 +30,10 @@ public final class Event {
         return result;
     }
 
-    /** @return the value word: a length, a timer id or an accepted socket's id */
+    /**
+     * @return the value word: a length, a timer id, an accepted socket's id, or for a
+     *     {@code LOOKUP_CNF} the number of addresses (result 0) or the failure status (result 1)
+     */
     public long value() {
         return value;
     }

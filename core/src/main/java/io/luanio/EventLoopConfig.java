@@ -1,5 +1,6 @@
 package io.luanio;
 
+import io.luanio.dns.ResolverConfig;
 import java.util.function.Consumer;
 
 /**
@@ -27,6 +28,7 @@ public final class EventLoopConfig {
     String threadName = "luanio-loop";
     Consumer<Throwable> errorHandler = EventLoopConfig::printError;
     ContextConfig contextDefaults = new ContextConfig();
+    ResolverConfig resolver;
 
     /** Creates a configuration with every default. */
     public EventLoopConfig() {
@@ -111,6 +113,24 @@ public final class EventLoopConfig {
         return this;
     }
 
+    /**
+     * The resolver's settings (DNS servers, search list, timeouts, cache, Happy Eyeballs).
+     * Unset, the loop reads {@link ResolverConfig#system()} when it starts: resolv.conf and
+     * the hosts file, or the platform resolver off the loop where there is no resolv.conf.
+     *
+     * @param resolver the settings (copied when the loop starts), or null for the system's
+     * @return this
+     */
+    public EventLoopConfig resolver(ResolverConfig resolver) {
+        this.resolver = resolver;
+        return this;
+    }
+
+    /** @return the resolver settings, or null for the system's */
+    public ResolverConfig resolver() {
+        return resolver;
+    }
+
     /** @return the per-context defaults */
     public ContextConfig contextDefaults() {
         return contextDefaults;
@@ -146,6 +166,9 @@ public final class EventLoopConfig {
             throw new IllegalArgumentException("contextDefaults must not be null");
         }
         contextDefaults.validate();
+        if (resolver != null) {
+            resolver.validate();
+        }
         return this;
     }
 

@@ -5,7 +5,8 @@ package io.luanio;
  * {@code rtos} (SPEC.md section 2-3), so the Lua binding passes them through unchanged;
  * types the module does not have are numbered from 64 up.
  *
- * <p>Every event has four fields: {@code type}, {@code socket} (the socket id, or -1),
+ * <p>Every event has four fields: {@code type}, {@code socket} (the socket id, -1 for a
+ * timer, the lookup id for {@link #LOOKUP_CNF}),
  * {@code result} (0 success, 1 failure) and {@code value}. Per socket the order is: the
  * connect confirmation ({@link #CONN_CNF}, or {@link #ACCEPT_IND} on the listener for an
  * accepted socket) first; then {@link #RECV_IND}s and {@link #SEND_CNF}s; then
@@ -41,6 +42,15 @@ public final class EventType {
     public static final int ACCEPT_IND = 64;
 
     /**
+     * A lookup finished ({@link Context#lookup(String, int)}): {@code socket} is the lookup
+     * id; result 0 with {@code value} the number of addresses, or result 1 with
+     * {@code value} the failure status ({@code io.luanio.dns.LookupResult.NXDOMAIN},
+     * {@code TIMEOUT}, ...). {@link Context#lookupResult(int)} gives the addresses or the
+     * reason.
+     */
+    public static final int LOOKUP_CNF = 65;
+
+    /**
      * A short name for an event type, for logs and {@link Event#toString()}.
      *
      * @param type an event type
@@ -55,6 +65,7 @@ public final class EventType {
             case CONN_CNF: return "CONN_CNF";
             case CLOSE_IND: return "CLOSE_IND";
             case ACCEPT_IND: return "ACCEPT_IND";
+            case LOOKUP_CNF: return "LOOKUP_CNF";
             default: return "EVENT_" + type;
         }
     }

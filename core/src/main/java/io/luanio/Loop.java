@@ -2,6 +2,8 @@ package io.luanio;
 
 import io.luanio.buffer.PagePool;
 import io.luanio.buffer.PagedByteQueue;
+import io.luanio.dns.Resolver;
+import io.luanio.dns.ResolverConfig;
 import io.luanio.ring.MpscIntQueue;
 import io.luanio.timer.TimerHeap;
 import java.io.IOException;
@@ -44,6 +46,10 @@ final class Loop implements Runnable {
     static final int TIMER_TRIM = 3;
     static final int TIMER_CLOSE = 4;
     static final int TIMER_ACCEPT_RESUME = 5;
+    /** A resolver deadline: target and payload belong to the {@link Resolver}. */
+    static final int TIMER_DNS = 6;
+    /** A connect-by-name step (Happy Eyeballs): target is the slot, payload its id, tag the step. */
+    static final int TIMER_NAME_CONNECT = 7;
 
     /** How long a graceful close may wait for the peer to take the queued bytes. */
     static final long CLOSE_TIMEOUT_NS = TimeUnit.SECONDS.toNanos(30);
@@ -71,6 +77,11 @@ final class Loop implements Runnable {
     final TcpIo tcpIo;
     final UdpIo udpIo;
     final ListenerIo listenerIo;
+    final Resolver resolver;
+    /** Happy Eyeballs settings (RFC 8305), from the resolver configuration. */
+    final boolean preferIpv6;
+    final long connectionAttemptDelayNs;
+    final long resolutionDelayNs;
 
     // Loop-thread state.
     long nowNs;
@@ -100,6 +111,49 @@ final class Loop implements Runnable {
         this.tcpIo = new TcpIo(this);
         this.udpIo = new UdpIo(this);
         this.listenerIo = new ListenerIo(this);
+        ResolverConfig resolverConfig = config.resolver != null ? config.resolver : ResolverConfig.system();
+        this.preferIpv6 = resolverConfig.preferIpv6();
+        this.connectionAttemptDelayNs = TimeUnit.MILLISECONDS.toNanos(resolverConfig.connectionAttemptDelayMs());
+        this.resolutionDelayNs = TimeUnit.MILLISECONDS.toNanos(resolverConfig.resolutionDelayMs());
+        this.resolver = new Resolver(resolverConfig, new ResolverHost());
+    }
+
+    /** What the resolver uses of the loop: selector, clock, timers, command queue. */
+    private final class ResolverHost implements Resolver.Host {
+        @Override
+        public Selector selector() {
+            return selector;
+        }
+
+        @Override
+        public long nowNs() {
+            return nowNs;
+        }
+
+        @Override
+        public long schedule(long deadlineNs, int target, long payload) {
+            return timers.schedule(deadlineNs, TIMER_DNS, target, payload, 0);
+        }
+
+        @Override
+        public void cancel(long handle) {
+            timers.cancel(handle);
+        }
+
+        @Override
+        public boolean execute(Runnable task) {
+            return submit(new Command.Task(task));
+        }
+
+        @Override
+        public void report(Throwable error) {
+            Loop.this.report(error);
+        }
+
+        @Override
+        public String threadName() {
+            return config.threadName;
+        }
     }
 
     // ================================================================ any thread
@@ -313,7 +367,12 @@ final class Loop implements Runnable {
         }
     }
 
-    /** Moves every registration to a fresh selector (Netty's epoll-spin and broken-selector defence). */
+    /**
+     * Moves every registration to a fresh selector (Netty's epoll-spin and broken-selector
+     * defence). Keys of the resolver's queries and of connect-by-name attempts move too;
+     * their owners find them again with {@code keyFor}, and one that fails to move is
+     * ended by its own deadline.
+     */
     private void rebuildSelector() throws IOException {
         Selector fresh = Selector.open();
         Selector old = selector;
@@ -386,6 +445,7 @@ final class Loop implements Runnable {
     private void onSelected(SelectionKey key) {
         Object attachment = key.attachment();
         if (!(attachment instanceof Slot)) {
+            onSelectedOther(key, attachment);
             return;
         }
         Slot slot = (Slot) attachment;
@@ -403,8 +463,38 @@ final class Loop implements Runnable {
         }
     }
 
+    /** Keys that are not a socket's: a connect-by-name attempt, or the resolver's queries. */
+    private void onSelectedOther(SelectionKey key, Object attachment) {
+        try {
+            if (attachment instanceof NameConnect.Attempt) {
+                ((NameConnect.Attempt) attachment).onReady(key);
+            } else if (attachment != null) {
+                resolver.onSelected(key);
+            }
+        } catch (java.nio.channels.CancelledKeyException e) {
+            // closed meanwhile
+        } catch (RuntimeException e) {
+            report(e);
+        }
+    }
+
     private void onTimer(long handle, int kind, int target, long payload, int tag) {
         switch (kind) {
+            case TIMER_DNS:
+                resolver.onTimer(handle, target, payload);
+                break;
+            case TIMER_NAME_CONNECT: {
+                Slot slot = table.slotAt(target);
+                if (slot != null && slot.id == (int) payload && slot.connector != null) {
+                    try {
+                        slot.connector.onTimer(handle, tag);
+                    } catch (RuntimeException e) {
+                        report(e);
+                        slotFailed(slot, "internal error: " + e);
+                    }
+                }
+                break;
+            }
             case TIMER_CONTEXT: {
                 Context[] all = contexts;
                 Context context = target < all.length ? all[target] : null;
@@ -451,6 +541,28 @@ final class Loop implements Runnable {
             return;
         }
         ioFor(slot).open(slot, command);
+    }
+
+    /**
+     * A TCP or UDP socket whose host is not an IP literal: resolve it, then connect to its
+     * addresses ({@link NameConnect}); the connect timeout covers both.
+     */
+    void connectByName(Slot slot, Command.Connect command) {
+        ConnectOptions options = command.options;
+        long timeoutMs = options != null && options.timeoutMs > 0 ? options.timeoutMs : slot.owner.config.connectTimeoutMs;
+        scheduleSlotTimer(slot, TIMER_CONNECT, TimeUnit.MILLISECONDS.toNanos(timeoutMs));
+        NameConnect connector = new NameConnect(this, slot, command);
+        slot.connector = connector;
+        connector.start();
+    }
+
+    /** Stops a connect-by-name that is still resolving or racing its addresses. */
+    private void abortConnector(Slot slot) {
+        NameConnect connector = slot.connector;
+        if (connector != null) {
+            slot.connector = null;
+            connector.abort();
+        }
     }
 
     void postCloseCnf(Context context, int id) {
@@ -547,6 +659,7 @@ final class Loop implements Runnable {
             return;
         }
         cancelTimer(slot);
+        abortConnector(slot);
         closeChannel(slot);
         removeFromTrimList(slot);
         slot.phase = Slot.PHASE_DONE;
@@ -609,7 +722,9 @@ final class Loop implements Runnable {
 
     /** Fails a connect or listen: CONN_CNF result 1, then the socket is closed for good. */
     void failConnect(Slot slot, String reason) {
-        slot.reason = reason;
+        NameConnect connector = slot.connector;
+        slot.reason = connector != null ? connector.explain(reason) : reason;
+        abortConnector(slot);
         closeChannel(slot);
         beginLoopClose(slot);
         post(slot.owner, EventType.CONN_CNF, slot.id, 1, 0);
@@ -660,6 +775,7 @@ final class Loop implements Runnable {
      */
     void finish(Slot slot) {
         cancelTimer(slot);
+        abortConnector(slot);
         closeChannel(slot);
         removeFromTrimList(slot);
         slot.phase = Slot.PHASE_DONE;
@@ -882,6 +998,12 @@ final class Loop implements Runnable {
                 }
             }
         }
+        try {
+            resolver.close(); // fails every pending lookup (LOOKUP_CNF result 1, CLOSED)
+        } catch (RuntimeException e) {
+            report(e);
+        }
+        wakeTouchedContexts(); // make those last events visible before the contexts close
         for (Context context : contexts) {
             if (context != null) {
                 context.markClosedByLoop();

@@ -111,6 +111,8 @@ final class Slot {
     Slot nextPaused;
     int[] pendingOptions;
     int pendingOptionCount;
+    /** A connect to a host name that is still resolving or racing its addresses. */
+    NameConnect connector;
 
     Slot(int index) {
         this.index = index;
@@ -170,6 +172,7 @@ final class Slot {
         lastIoNs = 0;
         nextPaused = null;
         pendingOptionCount = 0;
+        connector = null;
     }
 
     @Override

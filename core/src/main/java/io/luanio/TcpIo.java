@@ -39,7 +39,7 @@ final class TcpIo extends ConnectionIo {
         }
         InetAddress address = InetLiterals.parse(command.host);
         if (address == null) {
-            loop.failConnect(slot, "host names are not resolved yet, use an IP literal: host=" + command.host);
+            loop.connectByName(slot, command); // resolve, then race the addresses (NameConnect)
             return;
         }
         ConnectOptions options = command.options;

@@ -36,32 +36,45 @@ final class UdpIo extends ConnectionIo {
         }
         InetAddress address = InetLiterals.parse(command.host);
         if (address == null) {
-            loop.failConnect(slot, "host names are not resolved yet, use an IP literal: host=" + command.host);
+            loop.connectByName(slot, command); // resolve, then the first address that connects
             return;
         }
+        String failure = connectTo(slot, command.options, address, command.port);
+        if (failure != null) {
+            loop.failConnect(slot, failure);
+        }
+    }
+
+    /**
+     * Opens the channel, binds and connects it to one address, and posts {@code CONN_CNF}
+     * result 0.
+     *
+     * @return null when connected; else why not (the channel is closed again, nothing posted)
+     */
+    String connectTo(Slot slot, ConnectOptions options, InetAddress address, int port) {
         try {
             DatagramChannel channel = DatagramChannel.open();
             slot.channel = channel;
             channel.configureBlocking(false);
             loop.applyPendingOptions(slot);
-            ConnectOptions options = command.options;
             channel.bind(new InetSocketAddress(options != null ? options.localPort : 0));
-            InetSocketAddress remote = new InetSocketAddress(address, command.port);
+            InetSocketAddress remote = new InetSocketAddress(address, port);
             channel.connect(remote);
             slot.remote = remote;
             slot.localPort = ((InetSocketAddress) channel.getLocalAddress()).getPort();
             slot.key = channel.register(loop.selector, 0, slot);
         } catch (IOException | RuntimeException e) {
-            loop.failConnect(slot, Loop.describe(e));
-            return;
+            loop.closeChannel(slot);
+            return Loop.describe(e);
         }
         if (!slot.casState(Slot.CONNECTING, Slot.CONNECTED)) {
-            loop.failConnect(slot, "closed by its owner before it connected");
-            return;
+            return "closed by its owner before it connected";
         }
+        loop.cancelTimer(slot); // a connect by name had a timeout running
         slot.phase = Slot.PHASE_OPEN;
         updateInterest(slot);
         loop.post(slot.owner, EventType.CONN_CNF, slot.id, 0, 0);
+        return null;
     }
 
     @Override

@@ -6,6 +6,7 @@
  *  owner threads (Lua scripts, Java code)          loop thread (one per EventLoop)
  *  --------------------------------------          ------------------------------------
  *  Context.connect/listen/close/timers  --cmd--&gt;   run commands
+ *  Context.lookup                       --cmd--&gt;   resolve (DNS queries on the selector)
  *  Context.send      -- bytes into send queue  --&gt;  run socket signals (send, recv ack, close)
  *  Context.recv      &lt;-- bytes from recv queue --   select; read into recv queues,
  *                                                    write from send queues
@@ -22,6 +23,9 @@
  *
  * <p>Package-private classes are the implementation: {@code Loop} (the duty cycle),
  * {@code SocketTable} and {@code Slot} (ids and per-socket state), {@code TcpIo},
- * {@code UdpIo}, {@code ListenerIo} (one handler per socket kind).
+ * {@code UdpIo}, {@code ListenerIo} (one handler per socket kind), {@code NameConnect}
+ * (connecting to a host name: lookups, then Happy Eyeballs). Names are resolved by
+ * {@link io.luanio.dns.Resolver}, which the loop owns; {@link io.luanio.Context#lookup}
+ * is its API for callers.
  */
 package io.luanio;

@@ -31,8 +31,12 @@ final class Peers {
         final List<Throwable> errors = new CopyOnWriteArrayList<>();
 
         TcpServer(InetAddress bind, Handler handler) throws IOException {
+            this(bind, handler, 0);
+        }
+
+        TcpServer(InetAddress bind, Handler handler, int port) throws IOException {
             server = new ServerSocket();
-            server.bind(new InetSocketAddress(bind, 0), 64);
+            server.bind(new InetSocketAddress(bind, port), 64);
             acceptor = new Thread(() -> {
                 while (!server.isClosed()) {
                     try {

@@ -5,6 +5,8 @@
  * <ul>
  * <li>{@code io.luanio.jmh.loop}: the event loop end to end over loopback
  *     ({@link io.luanio.jmh.loop.RoundTripBenchmark}).</li>
+ * <li>{@code io.luanio.jmh.dns}: cached lookups and the DNS codec
+ *     ({@link io.luanio.jmh.dns.CachedLookupBenchmark}, {@link io.luanio.jmh.dns.CodecBenchmark}).</li>
  * </ul>
  *
  * <h2>Running</h2>

@@ -1,4 +1,4 @@
-package io.luanio;
+package io.luanio.dns;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -22,7 +22,7 @@ import org.junit.jupiter.params.provider.CsvSource;
 import org.junit.jupiter.params.provider.MethodSource;
 import org.junit.jupiter.params.provider.ValueSource;
 
-class InetLiteralsTest {
+class IpLiteralsTest {
     // ---------------------------------------------------------------- IPv4
 
     @ParameterizedTest
@@ -36,10 +36,10 @@ class InetLiteralsTest {
         "0.10.100.249, 0, 10, 100, 249",
     })
     void parsesDottedQuads(String text, int a, int b, int c, int d) {
-        InetAddress address = InetLiterals.parse(text);
+        InetAddress address = IpLiterals.parse(text);
         assertInstanceOf(Inet4Address.class, address);
         assertArrayEquals(bytes(a, b, c, d), address.getAddress());
-        assertTrue(InetLiterals.isLiteral(text));
+        assertTrue(IpLiterals.isLiteral(text));
     }
 
     @ParameterizedTest
@@ -51,8 +51,8 @@ class InetLiteralsTest {
         "0x1.2.3.4", "1.2.3.4:80", "127.1", "2130706433", "1.2.3.a", "1.2.3.4%1", "\u0661.2.3.4",
     })
     void rejectsMalformedDottedQuads(String text) {
-        assertNull(InetLiterals.parse(text), text);
-        assertFalse(InetLiterals.isLiteral(text));
+        assertNull(IpLiterals.parse(text), text);
+        assertFalse(IpLiterals.isLiteral(text));
     }
 
     // ---------------------------------------------------------------- IPv6
@@ -94,8 +94,8 @@ class InetLiteralsTest {
     @ParameterizedTest
     @MethodSource("ipv6Literals")
     void parsesIpv6TextForms(String text, byte[] expected) throws Exception {
-        assertArrayEquals(expected, InetLiterals.parseIpv6(text));
-        InetAddress address = InetLiterals.parse(text);
+        assertArrayEquals(expected, IpLiterals.parseIpv6(text));
+        InetAddress address = IpLiterals.parse(text);
         assertNotNull(address, text);
         // InetAddress turns an IPv4-mapped address (::ffff:a.b.c.d) into an Inet4Address
         assertEquals(InetAddress.getByAddress(expected), address);
@@ -107,21 +107,21 @@ class InetLiteralsTest {
     @ParameterizedTest
     @MethodSource("ipv6Literals")
     void parsesIpv6TextFormsInBrackets(String text, byte[] expected) throws Exception {
-        InetAddress address = InetLiterals.parse("[" + text + "]");
+        InetAddress address = IpLiterals.parse("[" + text + "]");
         assertNotNull(address, text);
         assertEquals(InetAddress.getByAddress(expected), address);
     }
 
     @Test
     void ipv4MappedAddressComesBackAsIpv4LikeTheJdkDoes() {
-        InetAddress address = InetLiterals.parse("::ffff:10.1.2.3");
+        InetAddress address = IpLiterals.parse("::ffff:10.1.2.3");
         assertInstanceOf(Inet4Address.class, address);
         assertArrayEquals(bytes(10, 1, 2, 3), address.getAddress());
     }
 
     @Test
     void nonMappedEmbeddedIpv4StaysIpv6() {
-        InetAddress address = InetLiterals.parse("64:ff9b::1.2.3.4");
+        InetAddress address = IpLiterals.parse("64:ff9b::1.2.3.4");
         assertInstanceOf(Inet6Address.class, address);
         assertArrayEquals(groups(0x64, 0xff9b, 0, 0, 0, 0, 0x0102, 0x0304), address.getAddress());
     }
@@ -129,12 +129,12 @@ class InetLiteralsTest {
     @ParameterizedTest
     @CsvSource({"fe80::1%1, 1", "[fe80::1%2], 2", "::1%0, 0", "fe80::abcd%123456789, 123456789"})
     void numericZoneBecomesTheScopeId(String text, int scope) {
-        InetAddress address = InetLiterals.parse(text);
+        InetAddress address = IpLiterals.parse(text);
         Inet6Address v6 = assertInstanceOf(Inet6Address.class, address);
         assertEquals(scope, v6.getScopeId());
         int end = text.indexOf('%');
         int start = text.startsWith("[") ? 1 : 0;
-        assertArrayEquals(InetLiterals.parseIpv6(text.substring(start, end)), v6.getAddress());
+        assertArrayEquals(IpLiterals.parseIpv6(text.substring(start, end)), v6.getAddress());
     }
 
     @Test
@@ -148,7 +148,7 @@ class InetLiteralsTest {
             }
         }
         assumeTrue(withLinkLocal != null, "no interface with a link-local IPv6 address here");
-        Inet6Address v6 = assertInstanceOf(Inet6Address.class, InetLiterals.parse("fe80::1%" + withLinkLocal.getName()));
+        Inet6Address v6 = assertInstanceOf(Inet6Address.class, IpLiterals.parse("fe80::1%" + withLinkLocal.getName()));
         assertEquals(withLinkLocal, v6.getScopedInterface());
         assertArrayEquals(groups(0xfe80, 0, 0, 0, 0, 0, 0, 1), v6.getAddress());
     }
@@ -174,7 +174,7 @@ class InetLiteralsTest {
         "::\u0661", "\u0661::", "::\uFF11", "\uFF11::", "::\uFF21", "fe80::\u0e51",        // non-ASCII digits
     })
     void rejectsMalformedIpv6(String text) {
-        assertNull(InetLiterals.parse(text), text);
+        assertNull(IpLiterals.parse(text), text);
     }
 
     // ---------------------------------------------------------------- not literals
@@ -185,17 +185,17 @@ class InetLiteralsTest {
         "xn--bcher-kva.example", "cafe", "beef.", "dead.beef.cafe.babe", "abc:def", "example.invalid",
     })
     void hostNamesAreNotLiterals(String text) {
-        assertNull(InetLiterals.parse(text), text);
-        assertFalse(InetLiterals.isLiteral(text));
+        assertNull(IpLiterals.parse(text), text);
+        assertFalse(IpLiterals.isLiteral(text));
     }
 
     @Test
     void nullEmptyAndOverlongTextAreNotLiterals() {
-        assertNull(InetLiterals.parse(null));
-        assertNull(InetLiterals.parse(""));
-        assertNull(InetLiterals.parse("1" + "0".repeat(300)));
-        assertNull(InetLiterals.parse("::" + "0:".repeat(100) + "1"));
-        assertFalse(InetLiterals.isLiteral(null));
+        assertNull(IpLiterals.parse(null));
+        assertNull(IpLiterals.parse(""));
+        assertNull(IpLiterals.parse("1" + "0".repeat(300)));
+        assertNull(IpLiterals.parse("::" + "0:".repeat(100) + "1"));
+        assertFalse(IpLiterals.isLiteral(null));
     }
 
     private static byte[] bytes(int... values) {
