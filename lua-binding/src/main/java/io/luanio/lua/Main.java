@@ -4,8 +4,10 @@ import io.luanio.Context;
 import io.luanio.ErrorCode;
 import io.luanio.Event;
 import io.luanio.EventLoop;
+import io.luanio.EventLoopConfig;
 import io.luanio.EventType;
 import io.luanio.SocketType;
+import io.luanio.dns.ResolverConfig;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 
@@ -52,17 +54,22 @@ public final class Main {
         if (options.demo) {
             return demo(out);
         }
-        if (!options.nameservers.isEmpty()) {
-            err.println("luanio: --nameserver needs the DNS resolver, which this build does not have yet");
-            return 2;
-        }
         ScriptOptions scriptOptions = new ScriptOptions()
             .verifyTls(options.verifyTls)
             .sendQueueBytes(options.sendQueueBytes);
         if (options.maxSockets != Integer.MAX_VALUE) {
             scriptOptions.maxSockets(options.maxSockets);
         }
-        try (EventLoop loop = EventLoop.start()) {
+        EventLoopConfig loopConfig = new EventLoopConfig();
+        if (!options.nameservers.isEmpty()) {
+            try {
+                loopConfig.resolver(ResolverConfig.system().servers(options.nameservers.toArray(new String[0])));
+            } catch (IllegalArgumentException e) {
+                err.println("luanio: --nameserver: " + e.getMessage());
+                return 2;
+            }
+        }
+        try (EventLoop loop = EventLoop.start(loopConfig)) {
             ScriptRunner runner = new ScriptRunner(loop, out, err);
             return runner.runAll(options.script, options.scriptArgs, options.also, scriptOptions);
         } catch (InterruptedException e) {

@@ -3,6 +3,7 @@ package io.luanio.lua;
 import io.luanio.Context;
 import io.luanio.EventHandler;
 import io.luanio.EventLoop;
+import io.luanio.EventType;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -45,6 +46,7 @@ public final class ScriptHost implements AutoCloseable {
     private final long startNanos = System.nanoTime();
     private final ArrayDeque<ScriptEvent> queued = new ArrayDeque<>();
     private final Map<Integer, EventSink> claims = new HashMap<>();
+    private final Map<Integer, EventSink> lookupClaims = new HashMap<>();
     private final List<AutoCloseable> cleanups = new ArrayList<>();
     private final Router router = new Router();
     private volatile ScriptExit exit;
@@ -99,6 +101,26 @@ public final class ScriptHost implements AutoCloseable {
      */
     public void release(int socket) {
         claims.remove(socket);
+    }
+
+    /**
+     * Routes a lookup's {@code LOOKUP_CNF} to a sink instead of the queue (lookup ids and
+     * socket ids are separate spaces).
+     *
+     * @param lookupId the lookup id
+     * @param sink where its event goes
+     */
+    public void claimLookup(int lookupId, EventSink sink) {
+        lookupClaims.put(lookupId, sink);
+    }
+
+    /**
+     * Stops routing a lookup's event to its sink.
+     *
+     * @param lookupId the lookup id
+     */
+    public void releaseLookup(int lookupId) {
+        lookupClaims.remove(lookupId);
     }
 
     /**
@@ -219,7 +241,8 @@ public final class ScriptHost implements AutoCloseable {
     private final class Router implements EventHandler {
         @Override
         public void onEvent(int type, int socket, int result, long value) {
-            EventSink sink = socket >= 0 ? claims.get(socket) : null;
+            Map<Integer, EventSink> routes = type == EventType.LOOKUP_CNF ? lookupClaims : claims;
+            EventSink sink = socket >= 0 ? routes.get(socket) : null;
             if (sink != null) {
                 sink.onEvent(type, socket, result, value);
                 return;

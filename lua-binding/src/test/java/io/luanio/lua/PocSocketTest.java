@@ -107,6 +107,28 @@ class PocSocketTest {
     }
 
     @Test
+    void namesResolveThroughTheLoopsResolver() throws Exception {
+        try (LuaHarness lua = new LuaHarness(); TestPeers.Server echo = TestPeers.echo()) {
+            lua.ok(String.join("\n",
+                "local socket = require('socket')",
+                "local ip, err = socket.lookup('localhost')",
+                "assert(ip == '127.0.0.1' and err == nil, tostring(ip) .. ' ' .. tostring(err))",
+                "ip, err = socket.lookup('::1')",
+                "assert(ip == '0:0:0:0:0:0:0:1' or ip == '::1', tostring(ip))",
+                "local s = socket.new({timeout = 5})",
+                "assert(s:connect('tcp', 'localhost', ...))",
+                "assert(s:send('by name'))",
+                "assert(s:recv(100) == 'by name')",
+                "s:close()",
+                "-- socketcore connects by name too",
+                "local id = socketcore.sock_conn(0, 'localhost', ...)",
+                "local m = rtos.receive(5000)",
+                "assert(m.id == rtos.MSG_SOCK_CONN_CNF and m.result == 0 and m.socket_index == id)",
+                "socketcore.sock_close(id)"), echo.port());
+        }
+    }
+
+    @Test
     void badArgumentTypesRaiseErrorsNamingTheFunction() throws Exception {
         try (LuaHarness lua = new LuaHarness()) {
             lua.ok(String.join("\n",

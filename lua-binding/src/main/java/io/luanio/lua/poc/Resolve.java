@@ -1,30 +1,66 @@
 package io.luanio.lua.poc;
 
+import io.luanio.Context;
+import io.luanio.dns.LookupResult;
 import io.luanio.lua.ScriptHost;
-import java.net.Inet4Address;
 import java.net.InetAddress;
+import java.util.concurrent.TimeUnit;
 import org.luaj.vm2.LuaValue;
 import org.luaj.vm2.Varargs;
 
-/** {@code socket.lookup}: until the resolver lands, IP literals only. */
+/**
+ * {@code socket.lookup(domain)}: the loop's resolver, waited for by this script only.
+ * Returns the first IPv4 address, else the first IPv6 address, as text.
+ */
 final class Resolve {
+    /** A bound on the wait; the resolver answers (or times out) well before it. */
+    private static final long MAX_WAIT_NS = TimeUnit.MINUTES.toNanos(2);
+
     private Resolve() {
     }
 
     static Varargs lookup(ScriptHost host, String name) {
-        if (name.isEmpty()) {
-            return LuaValue.varargsOf(LuaValue.NIL, LuaValue.valueOf(Errors.NO_SUCH_HOST));
+        Context ctx = host.context();
+        int id = ctx.lookup(name);
+        if (id < 0) {
+            String why = ctx.lastError();
+            return fail(why != null && why.startsWith("name must be") ? Errors.NO_SUCH_HOST : why);
         }
-        boolean literal = name.indexOf(':') >= 0 || name.chars().allMatch(c -> c == '.' || (c >= '0' && c <= '9'));
-        if (literal) {
-            try {
-                InetAddress a = InetAddress.getByName(name); // a literal: no DNS query is made
-                String text = a instanceof Inet4Address ? a.getHostAddress() : a.getHostAddress();
-                return LuaValue.varargsOf(LuaValue.valueOf(text), LuaValue.NIL);
-            } catch (java.net.UnknownHostException e) {
-                return LuaValue.varargsOf(LuaValue.NIL, LuaValue.valueOf(Errors.NO_SUCH_HOST));
+        boolean[] done = new boolean[1];
+        host.claimLookup(id, (type, socket, result, value) -> done[0] = true);
+        try {
+            if (!host.pumpUntil(() -> done[0], System.nanoTime() + MAX_WAIT_NS)) {
+                ctx.cancelLookup(id);
+                return fail(Errors.TIMEOUT);
             }
+        } finally {
+            host.releaseLookup(id);
         }
-        return LuaValue.varargsOf(LuaValue.NIL, LuaValue.valueOf(Errors.NO_SUCH_HOST));
+        LookupResult result = ctx.lookupResult(id);
+        if (result == null) {
+            return fail(Errors.NO_SUCH_HOST);
+        }
+        if (!result.ok()) {
+            return fail(error(result));
+        }
+        InetAddress first = result.first();
+        return LuaValue.varargsOf(LuaValue.valueOf(first.getHostAddress()), LuaValue.NIL);
+    }
+
+    static String error(LookupResult result) {
+        switch (result.status()) {
+            case LookupResult.NXDOMAIN:
+            case LookupResult.NODATA:
+            case LookupResult.INVALID_NAME:
+                return Errors.NO_SUCH_HOST;
+            case LookupResult.TIMEOUT:
+                return Errors.TIMEOUT;
+            default:
+                return result.message();
+        }
+    }
+
+    private static Varargs fail(String error) {
+        return LuaValue.varargsOf(LuaValue.NIL, LuaValue.valueOf(error));
     }
 }
