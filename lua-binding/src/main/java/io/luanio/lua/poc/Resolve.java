@@ -44,7 +44,49 @@ final class Resolve {
             return fail(error(result));
         }
         InetAddress first = result.first();
-        return LuaValue.varargsOf(LuaValue.valueOf(first.getHostAddress()), LuaValue.NIL);
+        return LuaValue.varargsOf(LuaValue.valueOf(text(first)), LuaValue.NIL);
+    }
+
+    /** IPv4 dotted quad, IPv6 in RFC 5952 form ({@code ::1}, not Java's {@code 0:0:0:0:0:0:0:1}). */
+    static String text(InetAddress address) {
+        byte[] b = address.getAddress();
+        if (b.length == 4) {
+            return address.getHostAddress();
+        }
+        int[] groups = new int[8];
+        for (int i = 0; i < 8; i++) {
+            groups[i] = ((b[2 * i] & 0xFF) << 8) | (b[2 * i + 1] & 0xFF);
+        }
+        int bestStart = -1;
+        int bestLength = 1; // a single zero group is not compressed
+        for (int i = 0; i < 8;) {
+            if (groups[i] != 0) {
+                i++;
+                continue;
+            }
+            int j = i;
+            while (j < 8 && groups[j] == 0) {
+                j++;
+            }
+            if (j - i > bestLength) {
+                bestStart = i;
+                bestLength = j - i;
+            }
+            i = j;
+        }
+        StringBuilder sb = new StringBuilder();
+        for (int i = 0; i < 8; i++) {
+            if (i == bestStart) {
+                sb.append("::");
+                i += bestLength - 1;
+                continue;
+            }
+            if (sb.length() > 0 && sb.charAt(sb.length() - 1) != ':') {
+                sb.append(':');
+            }
+            sb.append(Integer.toHexString(groups[i]));
+        }
+        return sb.toString();
     }
 
     static String error(LookupResult result) {
