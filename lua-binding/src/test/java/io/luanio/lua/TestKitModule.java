@@ -14,6 +14,9 @@ import org.luaj.vm2.lib.VarArgFunction;
  * {@code update(s)} and {@code hex()}.
  */
 public final class TestKitModule implements LuaModule {
+    /** Flags tests raise for scripts to read with {@code testkit.flag(name)}. */
+    static final java.util.concurrent.ConcurrentHashMap<String, Boolean> FLAGS = new java.util.concurrent.ConcurrentHashMap<>();
+
     /** For ServiceLoader. */
     public TestKitModule() {
     }
@@ -26,6 +29,12 @@ public final class TestKitModule implements LuaModule {
     @Override
     public LuaValue load(ScriptHost host) {
         LuaTable t = new LuaTable();
+        t.set("flag", new VarArgFunction() {
+            @Override
+            public Varargs invoke(Varargs args) {
+                return LuaValue.valueOf(FLAGS.getOrDefault(args.checkjstring(1), false));
+            }
+        });
         t.set("sha256", new VarArgFunction() {
             @Override
             public Varargs invoke(Varargs args) {
