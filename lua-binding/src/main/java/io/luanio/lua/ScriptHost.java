@@ -3,6 +3,7 @@ package io.luanio.lua;
 import io.luanio.Context;
 import io.luanio.EventHandler;
 import io.luanio.EventLoop;
+import io.luanio.EventType;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -49,6 +50,10 @@ public final class ScriptHost implements AutoCloseable {
     private final Router router = new Router();
     private volatile ScriptExit exit;
     private boolean closed;
+    // written by the script's thread (one at a time), read by the runner's summary
+    private volatile long socketsOpened;
+    private volatile long bytesSent;
+    private volatile long bytesReceived;
 
     /**
      * Creates a host with a new context on {@code loop}.
@@ -197,6 +202,30 @@ public final class ScriptHost implements AutoCloseable {
         cleanups.remove(resource);
     }
 
+    /**
+     * Counts bytes a module handed to the script ({@code sock_recv}, {@code sock:recv}).
+     *
+     * @param n bytes received
+     */
+    public void countReceived(long n) {
+        bytesReceived += n;
+    }
+
+    /** @return sockets this script opened: connected, listening or accepted */
+    public long socketsOpened() {
+        return socketsOpened;
+    }
+
+    /** @return bytes the network took from this script's sockets (confirmed sends) */
+    public long bytesSent() {
+        return bytesSent;
+    }
+
+    /** @return bytes this script received ({@link #countReceived}) */
+    public long bytesReceived() {
+        return bytesReceived;
+    }
+
     /** Closes what the script left open, then its context. Idempotent. */
     @Override
     public void close() {
@@ -219,6 +248,11 @@ public final class ScriptHost implements AutoCloseable {
     private final class Router implements EventHandler {
         @Override
         public void onEvent(int type, int socket, int result, long value) {
+            if ((type == EventType.CONN_CNF && result == 0) || type == EventType.ACCEPT_IND) {
+                socketsOpened++;
+            } else if (type == EventType.SEND_CNF && result == 0) {
+                bytesSent += value;
+            }
             EventSink sink = socket >= 0 ? claims.get(socket) : null;
             if (sink != null) {
                 sink.onEvent(type, socket, result, value);
