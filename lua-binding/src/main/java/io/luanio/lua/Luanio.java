@@ -28,8 +28,9 @@ import org.luaj.vm2.lib.VarArgFunction;
  *
  * <p>Each {@code Globals} gets its own {@link io.luanio.Context} on the shared loop, so a
  * socket id of one script is an unknown id to another. {@code os.exit} is replaced so that
- * it ends the script ({@link ScriptExit}), never the JVM, and {@code pcall} returns C Lua's
- * error values ({@link LuaErrors}).
+ * it ends the script ({@link ScriptExit}), never the JVM, {@code pcall} returns C Lua's
+ * error values ({@link LuaErrors}), and {@code coroutine} runs coroutines on threads the
+ * binding owns ({@link ScriptOptions#coroutineStackBytes}), unwound when the script ends.
  */
 public final class Luanio {
     private Luanio() {
@@ -80,16 +81,18 @@ public final class Luanio {
      * @param modules the modules
      */
     public static void install(Globals globals, ScriptHost host, Collection<LuaModule> modules) {
+        ScriptOptions options = host.options();
         LuaValue packageTable = globals.get("package");
         LuaTable loaded = packageTable.get("loaded").checktable();
         LuaTable preload = packageTable.get("preload").checktable();
+        LuaTable builtins = preload;
         for (LuaModule module : modules) {
             if (module.global()) {
                 LuaValue value = module.load(host);
                 globals.set(module.name(), value);
                 loaded.set(module.name(), value);
             } else {
-                preload.set(module.name(), new Loader(module, host));
+                builtins.set(module.name(), new Loader(module, host));
             }
         }
         LuaValue os = globals.get("os");
@@ -97,6 +100,7 @@ public final class Luanio {
             os.set("exit", new Exit(host));
         }
         globals.set("pcall", LuaErrors.pcall(globals));
+        Coroutines.install(globals, host);
     }
 
     /** {@code package.preload} entry: builds a module on first {@code require}. */
