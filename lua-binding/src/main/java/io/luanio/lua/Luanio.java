@@ -1,8 +1,11 @@
 package io.luanio.lua;
 
 import io.luanio.EventLoop;
+import io.luanio.lua.luat.LuatMode;
+import java.io.File;
 import java.util.Collection;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.ServiceLoader;
 import org.luaj.vm2.Globals;
@@ -31,6 +34,7 @@ import org.luaj.vm2.lib.VarArgFunction;
  * it ends the script ({@link ScriptExit}), never the JVM, {@code pcall} returns C Lua's
  * error values ({@link LuaErrors}), and {@code coroutine} runs coroutines on threads the
  * binding owns ({@link ScriptOptions#coroutineStackBytes}), unwound when the script ends.
+ * With {@link ScriptOptions#luat(boolean)} LuaTask mode is installed too ({@link LuatMode}).
  */
 public final class Luanio {
     private Luanio() {
@@ -85,7 +89,8 @@ public final class Luanio {
         LuaValue packageTable = globals.get("package");
         LuaTable loaded = packageTable.get("loaded").checktable();
         LuaTable preload = packageTable.get("preload").checktable();
-        LuaTable builtins = preload;
+        // LuaTask mode searches non-global modules after module files (SPEC.md section 6)
+        LuaTable builtins = options.luat() ? new LuaTable() : preload;
         for (LuaModule module : modules) {
             if (module.global()) {
                 LuaValue value = module.load(host);
@@ -101,6 +106,26 @@ public final class Luanio {
         }
         globals.set("pcall", LuaErrors.pcall(globals));
         Coroutines.install(globals, host);
+        if (options.luat() || options.chunkCache != null) {
+            globals.compiler = new ScriptCompiler(options.luat(), options.chunkCache);
+        }
+        prependPath(packageTable, options.libraryDirs());
+        if (options.luat()) {
+            LuatMode.install(globals, host, builtins);
+        }
+    }
+
+    /** Puts {@code DIR/?.lua} for each folder in front of {@code package.path}, in order. */
+    private static void prependPath(LuaValue packageTable, List<String> dirs) {
+        if (dirs.isEmpty()) {
+            return;
+        }
+        StringBuilder path = new StringBuilder();
+        for (String dir : dirs) {
+            path.append(dir.endsWith("/") || dir.endsWith(File.separator) ? dir : dir + "/").append("?.lua;");
+        }
+        LuaValue old = packageTable.get("path");
+        packageTable.set("path", path.append(old.isstring() ? old.tojstring() : "?.lua").toString());
     }
 
     /** {@code package.preload} entry: builds a module on first {@code require}. */

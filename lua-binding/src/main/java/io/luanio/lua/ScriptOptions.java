@@ -17,6 +17,7 @@ public final class ScriptOptions {
     final List<String> libraryDirs = new ArrayList<>();
     long coroutineStackBytes = DEFAULT_COROUTINE_STACK_BYTES;
     int instance;
+    ChunkCache chunkCache;
 
     /** The stack reserved for each coroutine thread unless set: 256 KiB. */
     public static final long DEFAULT_COROUTINE_STACK_BYTES = 256 * 1024;
@@ -157,6 +158,7 @@ public final class ScriptOptions {
         c.libraryDirs.addAll(libraryDirs);
         c.coroutineStackBytes = coroutineStackBytes;
         c.instance = instance;
+        c.chunkCache = chunkCache;
         return c;
     }
 
