@@ -58,12 +58,20 @@ public final class Main {
         }
         ScriptOptions scriptOptions = new ScriptOptions()
             .verifyTls(options.verifyTls)
-            .sendQueueBytes(options.sendQueueBytes);
+            .sendQueueBytes(options.sendQueueBytes)
+            .luat(options.luat)
+            .coroutineStackBytes(options.coroutineStackBytes);
         if (options.maxSockets != Integer.MAX_VALUE) {
             scriptOptions.maxSockets(options.maxSockets);
         }
+        for (String dir : options.libraryDirs) {
+            scriptOptions.libraryDir(dir);
+        }
         try (EventLoop loop = EventLoop.start()) {
             ScriptRunner runner = new ScriptRunner(loop, out, err);
+            if (options.instances > 0) {
+                return runner.runFleet(options.script, options.scriptArgs, options.instances, options.also, scriptOptions);
+            }
             return runner.runAll(options.script, options.scriptArgs, options.also, scriptOptions);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
