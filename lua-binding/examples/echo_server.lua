@@ -5,7 +5,7 @@ local socket = require("socket")
 
 local PORT = 47011                      -- the client example connects here
 
-local server, err = socket.listen("127.0.0.1", PORT)
+local server, err = socket.listen("127.0.0.1", PORT, 512)   -- a fleet connects at once
 if not server then error("listen failed: " .. err) end
 print("[server] listening on 127.0.0.1:" .. server:port())
 
