@@ -245,21 +245,18 @@ public final class ScriptRunner {
             companions.add(start(file, new ArrayList<>(), companion(options)));
         }
         long startNanos = System.nanoTime();
+        FleetOutput fleetOut = new FleetOutput(out, instances);
+        FleetOutput fleetErr = new FleetOutput(err, instances);
         Running[] fleet = new Running[instances];
-        LinePrefixOutput[] outs = new LinePrefixOutput[instances];
-        LinePrefixOutput[] errs = new LinePrefixOutput[instances];
-        PrintStream[] iouts = new PrintStream[instances];
-        PrintStream[] ierrs = new PrintStream[instances];
         for (int i = 0; i < instances; i++) {
             int n = i + 1;
             ScriptOptions o = options.copy();
             o.instance = n;
-            outs[i] = new LinePrefixOutput(out, "[" + n + "] ");
-            errs[i] = new LinePrefixOutput(err, "[" + n + "] ");
-            PrintStream iout = iouts[i] = outs[i].printStream();
-            PrintStream ierr = ierrs[i] = errs[i].printStream();
             Running[] holder = new Running[1];
-            holder[0] = new Running(new File(main).getName() + "#" + n, () -> holder[0].result = run(main, args, o, iout, ierr));
+            holder[0] = new Running(new File(main).getName() + "#" + n, () -> {
+                FleetOutput.INSTANCE.set(n); // this thread's and its coroutines' output lines get "[n] "
+                holder[0].result = run(main, args, o, fleetOut.printStream(), fleetErr.printStream());
+            });
             fleet[i] = holder[0];
         }
         for (Running r : fleet) {
@@ -271,20 +268,19 @@ public final class ScriptRunner {
         long received = 0;
         StringBuilder failures = new StringBuilder();
         for (int i = 0; i < instances; i++) {
+            int n = i + 1;
             Result r = fleet[i].await();
-            iouts[i].flush();
-            outs[i].finish();
+            fleetOut.finish(n);
             if (r.status != 0) {
                 failed++;
                 if (failed <= 10) {
-                    failures.append(failed == 1 ? "" : ", ").append('[').append(i + 1).append("] status ").append(r.status);
+                    failures.append(failed == 1 ? "" : ", ").append('[').append(n).append("] status ").append(r.status);
                 }
                 if (r.message != null) {
-                    ierrs[i].println("luanio: " + r.message);
-                    ierrs[i].flush();
+                    fleetErr.println(n, "luanio: " + r.message);
                 }
             }
-            errs[i].finish();
+            fleetErr.finish(n);
             sockets += r.socketsOpened;
             sent += r.bytesSent;
             received += r.bytesReceived;
