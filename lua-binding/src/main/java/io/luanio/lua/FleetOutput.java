@@ -13,7 +13,9 @@ import java.nio.charset.StandardCharsets;
  * <p>Every instance prints through the same {@link #printStream()}: the bytes are routed to
  * the line buffer of the instance whose thread writes them ({@link #INSTANCE}, inherited by
  * the coroutine threads a script starts). One print stream for the whole fleet instead of
- * one per instance saves the 24 KiB of buffers each {@link PrintStream} allocates.
+ * one per instance saves the 24 KiB of buffers each {@link PrintStream} allocates. The
+ * companion scripts of a fleet print through one without a prefix, so their lines stay
+ * whole too.
  */
 final class FleetOutput extends OutputStream {
     /** The instance number of the current thread (set on each instance's script thread). */
@@ -24,11 +26,16 @@ final class FleetOutput extends OutputStream {
     private final ByteArrayOutputStream[] lines;
     private final PrintStream printStream = new PrintStream(this, false);
 
-    FleetOutput(PrintStream target, int instances) {
+    /**
+     * @param target the shared stream
+     * @param instances the number of instances
+     * @param unnumbered the prefix of lines from threads of no instance (a companion script)
+     */
+    FleetOutput(PrintStream target, int instances, String unnumbered) {
         this.target = target;
         this.prefixes = new byte[instances + 1][];
         this.lines = new ByteArrayOutputStream[instances + 1];
-        prefixes[0] = "[?] ".getBytes(StandardCharsets.UTF_8); // a thread of no instance
+        prefixes[0] = unnumbered.getBytes(StandardCharsets.UTF_8);
         for (int i = 1; i <= instances; i++) {
             prefixes[i] = ("[" + i + "] ").getBytes(StandardCharsets.UTF_8);
         }

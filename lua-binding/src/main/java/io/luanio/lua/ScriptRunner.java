@@ -119,8 +119,12 @@ public final class ScriptRunner {
      * @return the running script
      */
     public Running start(String file, List<String> args, ScriptOptions options) {
+        return start(file, args, options, out, err);
+    }
+
+    private Running start(String file, List<String> args, ScriptOptions options, PrintStream out, PrintStream err) {
         Running[] holder = new Running[1];
-        Running running = new Running(new File(file).getName(), () -> holder[0].result = run(file, args, options));
+        Running running = new Running(new File(file).getName(), () -> holder[0].result = run(file, args, options, out, err));
         holder[0] = running;
         running.thread.start();
         return running;
@@ -240,13 +244,15 @@ public final class ScriptRunner {
      */
     public int runFleet(String main, List<String> args, int instances, List<String> also, ScriptOptions options)
             throws InterruptedException {
+        FleetOutput fleetOut = new FleetOutput(out, instances, "[?] ");
+        FleetOutput fleetErr = new FleetOutput(err, instances, "[?] ");
+        FleetOutput companionOut = new FleetOutput(out, 0, "");
+        FleetOutput companionErr = new FleetOutput(err, 0, "");
         List<Running> companions = new ArrayList<>();
         for (String file : also) {
-            companions.add(start(file, new ArrayList<>(), companion(options)));
+            companions.add(start(file, new ArrayList<>(), companion(options), companionOut.printStream(), companionErr.printStream()));
         }
         long startNanos = System.nanoTime();
-        FleetOutput fleetOut = new FleetOutput(out, instances);
-        FleetOutput fleetErr = new FleetOutput(err, instances);
         Running[] fleet = new Running[instances];
         for (int i = 0; i < instances; i++) {
             int n = i + 1;

@@ -64,7 +64,7 @@ class CoroutinesTest {
                 "local co = coroutine.create(function() local x = nil; coroutine.yield(); return x.y end)",
                 "coroutine.resume(co)",
                 "print(debug.traceback(co):match('stack traceback') ~= nil)"));
-            assertEquals("false\tline 1: boom\nfalse\ttrue\nfalse\tline 6: wrapped\ntrue\n", out);
+            assertEquals("false\tline 1: boom\nfalse\ttrue\nfalse\twrapped\ntrue\n", out);
         }
     }
 

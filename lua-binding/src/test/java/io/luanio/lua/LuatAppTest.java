@@ -122,6 +122,26 @@ class LuatAppTest {
         }
     }
 
+    @Test
+    void linesOfInstancesAndCompanionsNeverMix() throws Exception {
+        try (LuaHarness lua = new LuaHarness()) {
+            String companion = lua.file("companion.lua", "for i = 1, 2000 do print('comp', i, 'x', 'y') end");
+            String app = lua.file("chatty.lua", "for i = 1, 200 do print('inst', i, 'a', 'b') end io.write('no newline at the end')");
+            Object[] r = runner("--instances", "20", "--also", companion, app);
+            assertEquals(0, r[0], (String) r[2]);
+            String out = (String) r[1];
+            int instanceLines = 0;
+            for (String line : out.split("\n")) {
+                if (line.matches("\\[\\d+\\] (inst\t\\d+\ta\tb|no newline at the end)")) {
+                    instanceLines++;
+                } else {
+                    assertTrue(line.matches("comp\t\\d+\tx\ty"), "a mixed line: " + line);
+                }
+            }
+            assertEquals(20 * 201, instanceLines);
+        }
+    }
+
     @Disabled("needs TLS: enable once the core's TLS support is merged into this branch")
     @Test
     void theSameOverTlsAloneAndAsAHundredInstances() throws Exception {
