@@ -1,6 +1,9 @@
 -- An echo server written with the blocking POC `socket` module.
 -- Run it beside a client on the same loop:
 --   java -jar lua-binding/target/luanio.jar --also lua-binding/examples/echo_server.lua lua-binding/examples/luat_client.lua
+-- or beside the LuaTask-shaped application, once or as a fleet (it serves one connection at a time):
+--   java -jar lua-binding/target/luanio.jar --luat -L lua-binding/examples/luatask/lib \
+--     --also lua-binding/examples/echo_server.lua [--instances 100] lua-binding/examples/luatask/main.lua
 local socket = require("socket")
 
 local PORT = 47011                      -- the client example connects here

@@ -61,7 +61,7 @@ final class Coroutines {
     private Coroutines(Globals globals, ScriptOptions options) {
         this.globals = globals;
         this.stackBytes = options.coroutineStackBytes();
-        this.threadName = "luanio-co-" + options.name() + "-";
+        this.threadName = "luanio-co-" + options.name() + (options.instance() > 0 ? "#" + options.instance() : "") + "-";
         this.lua51 = options.luat();
     }
 
