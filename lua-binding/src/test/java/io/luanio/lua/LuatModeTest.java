@@ -67,7 +67,8 @@ class LuatModeTest {
                 "print(collectgarbage('stop'), collectgarbage('restart'), type(collectgarbage('count')), collectgarbage())",
                 "print(math.mod(7, 3), math.log10(1000), package.loaders == package.searchers)",
                 "local f = loadstring('function twice(...) return arg.n * 2 end return twice')()",
-                "print(f(1, nil, 3))"));
+                "print(f(1, nil, 3))",
+                "print(string.format('%.2f|%5s|%-4d|', 1/3, 'ab', 7), ('%.1e'):format(12345))"));
             assertEquals(String.join("\n",
                 "1\t2\t3",
                 "one,two,three\t3\t7",
@@ -75,6 +76,7 @@ class LuatModeTest {
                 "0\t0\tnumber\t0",
                 "1\t3\ttrue",
                 "6",
+                "0.33|   ab|7   |\t1.2e+04",
                 ""), out);
         }
     }

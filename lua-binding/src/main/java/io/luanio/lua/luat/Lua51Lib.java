@@ -16,8 +16,10 @@ import org.luaj.vm2.lib.VarArgFunction;
  * {@code module} and {@code package.seeall}, a 5.1 {@code require} (the loader gets the
  * module name only, as {@code module(...)} expects), {@code unpack}, {@code string.gfind},
  * {@code loadstring}, {@code table.getn}, {@code table.maxn}, {@code math.mod},
- * {@code math.log10}, {@code package.loaders}, and {@code collectgarbage} accepting
- * {@code "setpause"}, {@code "setstepmul"}, {@code "stop"} and {@code "restart"}.
+ * {@code math.log10}, {@code package.loaders}, {@code collectgarbage} accepting
+ * {@code "setpause"}, {@code "setstepmul"}, {@code "stop"} and {@code "restart"}, and a
+ * {@code string.format} with C's conversions ({@link StringFormat}; LuaJ's ignores width
+ * and precision of floats and strings).
  *
  * <p>{@code module} returns the module table; {@link Lua51Source} turns the statement
  * {@code module(...)} into {@code local _ENV = module(...)}, which is how the calling chunk's
@@ -43,6 +45,7 @@ final class Lua51Lib {
         table.set("maxn", new maxn());
         LuaValue string = globals.get("string");
         string.set("gfind", string.get("gmatch"));
+        string.set("format", new StringFormat(string.get("format")));
         LuaValue math = globals.get("math");
         math.set("mod", math.get("fmod"));
         math.set("log10", new log10());
