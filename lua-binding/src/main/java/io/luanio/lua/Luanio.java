@@ -34,6 +34,9 @@ import org.luaj.vm2.lib.VarArgFunction;
  * it ends the script ({@link ScriptExit}), never the JVM, {@code pcall} returns C Lua's
  * error values ({@link LuaErrors}), and {@code coroutine} runs coroutines on threads the
  * binding owns ({@link ScriptOptions#coroutineStackBytes}), unwound when the script ends.
+ * String methods ({@code s:format()}) resolve in this script's {@code string} table when
+ * called from the thread that installed it (or a coroutine it started), not in the first
+ * {@code Globals}' (LuaJ's static string metatable).
  * With {@link ScriptOptions#luat(boolean)} LuaTask mode is installed too ({@link LuatMode}).
  */
 public final class Luanio {
@@ -105,6 +108,8 @@ public final class Luanio {
             os.set("exit", new Exit(host));
         }
         globals.set("pcall", LuaErrors.pcall(globals));
+        Runnable unbind = StringMethods.bind(globals);
+        host.onClose(unbind::run);
         Coroutines.install(globals, host);
         if (options.luat() || options.chunkCache != null) {
             globals.compiler = new ScriptCompiler(options.luat(), options.chunkCache);
