@@ -3,7 +3,6 @@ package io.luanio.lua;
 import io.luanio.EventLoop;
 import java.io.File;
 import java.io.PrintStream;
-import java.lang.management.ManagementFactory;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
@@ -296,8 +295,9 @@ public final class ScriptRunner {
         err.println(String.format(Locale.ROOT, "luanio: %d instances of %s: %d finished, %d failed%s in %.1f s",
             instances, new File(main).getName(), instances - failed, failed,
             failed == 0 ? "" : " (" + failures + (failed > 10 ? ", ..." : "") + ")", seconds));
-        err.println(String.format(Locale.ROOT, "luanio: sockets opened %d, bytes sent %d, bytes received %d, peak threads %d",
-            sockets, sent, received, ManagementFactory.getThreadMXBean().getPeakThreadCount()));
+        int peak = peakThreads();
+        err.println(String.format(Locale.ROOT, "luanio: sockets opened %d, bytes sent %d, bytes received %d%s",
+            sockets, sent, received, peak < 0 ? "" : ", peak threads " + peak));
         for (Running c : companions) {
             if (c.isDone()) {
                 report(c.result());
@@ -308,6 +308,19 @@ public final class ScriptRunner {
         }
         err.flush();
         return failed == 0 ? 0 : 1;
+    }
+
+    /**
+     * The JVM's peak live thread count, or -1 where {@code java.lang.management} is missing
+     * (looked up reflectively: the binding needs only {@code java.base}).
+     */
+    static int peakThreads() {
+        try {
+            Object bean = Class.forName("java.lang.management.ManagementFactory").getMethod("getThreadMXBean").invoke(null);
+            return (Integer) Class.forName("java.lang.management.ThreadMXBean").getMethod("getPeakThreadCount").invoke(bean);
+        } catch (ReflectiveOperationException | RuntimeException | LinkageError e) {
+            return -1;
+        }
     }
 
     private void report(Result result) {
