@@ -275,6 +275,9 @@ public final class ScriptRunner {
         for (int i = 0; i < instances; i++) {
             int n = i + 1;
             Result r = fleet[i].await();
+            if (r == null) {
+                r = new Result(1, "luanio: the instance's thread ended abnormally (see the JVM's error output)");
+            }
             fleetOut.finish(n);
             if (r.status != 0) {
                 failed++;
