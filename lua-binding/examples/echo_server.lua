@@ -1,11 +1,14 @@
 -- An echo server written with the blocking POC `socket` module.
 -- Run it beside a client on the same loop:
 --   java -jar lua-binding/target/luanio.jar --also lua-binding/examples/echo_server.lua lua-binding/examples/luat_client.lua
+-- or beside the LuaTask-shaped application, once or as a fleet (it serves one connection at a time):
+--   java -jar lua-binding/target/luanio.jar --luat -L lua-binding/examples/luatask/lib \
+--     --also lua-binding/examples/echo_server.lua [--instances 100] lua-binding/examples/luatask/main.lua
 local socket = require("socket")
 
 local PORT = 47011                      -- the client example connects here
 
-local server, err = socket.listen("127.0.0.1", PORT)
+local server, err = socket.listen("127.0.0.1", PORT, 512)   -- a fleet connects at once
 if not server then error("listen failed: " .. err) end
 print("[server] listening on 127.0.0.1:" .. server:port())
 

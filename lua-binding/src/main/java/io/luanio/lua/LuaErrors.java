@@ -16,12 +16,14 @@ import org.luaj.vm2.lib.VarArgFunction;
  * returns the whole traceback as the error value. Scripts written for C Lua compare and
  * match messages of the form {@code "file.lua:3: boom"}, so the binding's {@code pcall}
  * and the runner's error report use that form; the traceback stays available to the
- * runner. LuaJ keeps the parts in protected fields, read here reflectively (LuaJ is on the
+ * runner. LuaJ also positions {@code error(msg, 0)}, which C Lua leaves bare; the value
+ * here is bare again. LuaJ keeps the parts in protected fields, read here reflectively (LuaJ is on the
  * class path, not a named module).
  */
 public final class LuaErrors {
     private static final Field FILELINE = field("fileline");
     private static final Field TRACEBACK = field("traceback");
+    private static final Field LEVEL = field("level");
 
     private LuaErrors() {
     }
@@ -77,6 +79,10 @@ public final class LuaErrors {
             return "nil";
         }
         if (fileline != null && message.startsWith(fileline + " ")) {
+            Object level = get(LEVEL, e);
+            if (level instanceof Integer && (Integer) level == 0) {
+                return message.substring(fileline.length() + 1); // error(msg, 0): LuaJ adds the position anyway
+            }
             String position = fileline.startsWith("@") || fileline.startsWith("=") ? fileline.substring(1) : fileline;
             return position + ": " + message.substring(fileline.length() + 1);
         }

@@ -1,8 +1,11 @@
 package io.luanio.lua;
 
 import io.luanio.EventLoop;
+import io.luanio.lua.luat.LuatMode;
+import java.io.File;
 import java.util.Collection;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.ServiceLoader;
 import org.luaj.vm2.Globals;
@@ -28,8 +31,13 @@ import org.luaj.vm2.lib.VarArgFunction;
  *
  * <p>Each {@code Globals} gets its own {@link io.luanio.Context} on the shared loop, so a
  * socket id of one script is an unknown id to another. {@code os.exit} is replaced so that
- * it ends the script ({@link ScriptExit}), never the JVM, and {@code pcall} returns C Lua's
- * error values ({@link LuaErrors}).
+ * it ends the script ({@link ScriptExit}), never the JVM, {@code pcall} returns C Lua's
+ * error values ({@link LuaErrors}), and {@code coroutine} runs coroutines on threads the
+ * binding owns ({@link ScriptOptions#coroutineStackBytes}), unwound when the script ends.
+ * String methods ({@code s:format()}) resolve in this script's {@code string} table when
+ * called from the thread that installed it (or a coroutine it started), not in the first
+ * {@code Globals}' (LuaJ's static string metatable).
+ * With {@link ScriptOptions#luat(boolean)} LuaTask mode is installed too ({@link LuatMode}).
  */
 public final class Luanio {
     private Luanio() {
@@ -80,16 +88,19 @@ public final class Luanio {
      * @param modules the modules
      */
     public static void install(Globals globals, ScriptHost host, Collection<LuaModule> modules) {
+        ScriptOptions options = host.options();
         LuaValue packageTable = globals.get("package");
         LuaTable loaded = packageTable.get("loaded").checktable();
         LuaTable preload = packageTable.get("preload").checktable();
+        // LuaTask mode searches non-global modules after module files (SPEC.md section 6)
+        LuaTable builtins = options.luat() ? new LuaTable() : preload;
         for (LuaModule module : modules) {
             if (module.global()) {
                 LuaValue value = module.load(host);
                 globals.set(module.name(), value);
                 loaded.set(module.name(), value);
             } else {
-                preload.set(module.name(), new Loader(module, host));
+                builtins.set(module.name(), new Loader(module, host));
             }
         }
         LuaValue os = globals.get("os");
@@ -97,6 +108,29 @@ public final class Luanio {
             os.set("exit", new Exit(host));
         }
         globals.set("pcall", LuaErrors.pcall(globals));
+        Runnable unbind = StringMethods.bind(globals);
+        host.onClose(unbind::run);
+        Coroutines.install(globals, host);
+        if (options.luat() || options.chunkCache != null) {
+            globals.compiler = new ScriptCompiler(options.luat(), options.chunkCache);
+        }
+        prependPath(packageTable, options.libraryDirs());
+        if (options.luat()) {
+            LuatMode.install(globals, host, builtins);
+        }
+    }
+
+    /** Puts {@code DIR/?.lua} for each folder in front of {@code package.path}, in order. */
+    private static void prependPath(LuaValue packageTable, List<String> dirs) {
+        if (dirs.isEmpty()) {
+            return;
+        }
+        StringBuilder path = new StringBuilder();
+        for (String dir : dirs) {
+            path.append(dir.endsWith("/") || dir.endsWith(File.separator) ? dir : dir + "/").append("?.lua;");
+        }
+        LuaValue old = packageTable.get("path");
+        packageTable.set("path", path.append(old.isstring() ? old.tojstring() : "?.lua").toString());
     }
 
     /** {@code package.preload} entry: builds a module on first {@code require}. */

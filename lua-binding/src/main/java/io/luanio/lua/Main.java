@@ -56,9 +56,14 @@ public final class Main {
         }
         ScriptOptions scriptOptions = new ScriptOptions()
             .verifyTls(options.verifyTls)
-            .sendQueueBytes(options.sendQueueBytes);
+            .sendQueueBytes(options.sendQueueBytes)
+            .luat(options.luat)
+            .coroutineStackBytes(options.coroutineStackBytes);
         if (options.maxSockets != Integer.MAX_VALUE) {
             scriptOptions.maxSockets(options.maxSockets);
+        }
+        for (String dir : options.libraryDirs) {
+            scriptOptions.libraryDir(dir);
         }
         EventLoopConfig loopConfig = new EventLoopConfig();
         if (!options.nameservers.isEmpty()) {
@@ -71,6 +76,9 @@ public final class Main {
         }
         try (EventLoop loop = EventLoop.start(loopConfig)) {
             ScriptRunner runner = new ScriptRunner(loop, out, err);
+            if (options.instances > 0) {
+                return runner.runFleet(options.script, options.scriptArgs, options.instances, options.also, scriptOptions);
+            }
             return runner.runAll(options.script, options.scriptArgs, options.also, scriptOptions);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();

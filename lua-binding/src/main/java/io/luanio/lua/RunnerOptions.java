@@ -17,11 +17,21 @@ final class RunnerOptions {
         "                         a DNS server to use instead of /etc/resolv.conf (repeatable)",
         "  --max-sockets N        sockets one script may hold at once (default: unlimited)",
         "  --send-queue BYTES     the per-socket send queue bound (default 1048576)",
-        "  --also FILE            run FILE at the same time, on the same loop, as its own script (repeatable)",
+        "  --also FILE            run FILE at the same time, on the same loop, as its own plain script",
+        "                         (repeatable; --luat and -L describe the main script only)",
+        "  --luat                 LuaTask mode: run a Luat application and its LuaTask library files unchanged",
+        "                         (Lua 5.1 names, implicit arg, module(), stand-ins for uart/pmd/pio/link/net/ril/sim)",
+        "  -L DIR                 put DIR/?.lua in front of package.path (repeatable; the script's own folder",
+        "                         comes first in --luat mode); module files win over built-in modules in --luat mode",
+        "  --instances N          run N independent copies of the script on the loop, output lines prefixed",
+        "                         with [n], and print a summary at the end (a device fleet)",
+        "  --coroutine-stack BYTES",
+        "                         stack reserved for each coroutine thread (default 262144)",
         "  --demo                 run the built-in Java echo demo instead of a script",
         "",
         "exit status: 0 when the script ends normally (or os.exit(0)); the os.exit status;",
-        "1 with the Lua error and traceback on stderr; 2 for a usage error.");
+        "1 with the Lua error and traceback on stderr (rtos.restart too); 2 for a usage error.",
+        "With --instances: 0 when every instance ends with status 0, else 1.");
 
     boolean help;
     boolean demo;
@@ -30,6 +40,10 @@ final class RunnerOptions {
     int maxSockets = Integer.MAX_VALUE;
     int sendQueueBytes = 1024 * 1024;
     final List<String> also = new ArrayList<>();
+    boolean luat;
+    final List<String> libraryDirs = new ArrayList<>();
+    int instances;
+    long coroutineStackBytes = ScriptOptions.DEFAULT_COROUTINE_STACK_BYTES;
     String script;
     final List<String> scriptArgs = new ArrayList<>();
 
@@ -73,6 +87,21 @@ final class RunnerOptions {
                     break;
                 case "--also":
                     o.also.add(value(argv, i++, a));
+                    break;
+                case "--luat":
+                    o.luat = true;
+                    break;
+                case "-L":
+                    o.libraryDirs.add(value(argv, i++, a));
+                    break;
+                case "--instances":
+                    o.instances = positive(value(argv, i++, a), a);
+                    break;
+                case "--coroutine-stack":
+                    o.coroutineStackBytes = positive(value(argv, i++, a), a);
+                    if (o.coroutineStackBytes < 65536) {
+                        throw new UsageException(a + " needs at least 65536: " + o.coroutineStackBytes);
+                    }
                     break;
                 case "--":
                     if (i < argv.length) {

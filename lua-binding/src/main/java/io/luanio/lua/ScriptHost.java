@@ -51,6 +51,10 @@ public final class ScriptHost implements AutoCloseable {
     private final Router router = new Router();
     private volatile ScriptExit exit;
     private boolean closed;
+    // written by the script's thread (one at a time), read by the runner's summary
+    private volatile long socketsOpened;
+    private volatile long bytesSent;
+    private volatile long bytesReceived;
 
     /**
      * Creates a host with a new context on {@code loop}.
@@ -219,6 +223,30 @@ public final class ScriptHost implements AutoCloseable {
         cleanups.remove(resource);
     }
 
+    /**
+     * Counts bytes a module handed to the script ({@code sock_recv}, {@code sock:recv}).
+     *
+     * @param n bytes received
+     */
+    public void countReceived(long n) {
+        bytesReceived += n;
+    }
+
+    /** @return sockets this script opened: connected, listening or accepted */
+    public long socketsOpened() {
+        return socketsOpened;
+    }
+
+    /** @return bytes the network took from this script's sockets (confirmed sends) */
+    public long bytesSent() {
+        return bytesSent;
+    }
+
+    /** @return bytes this script received ({@link #countReceived}) */
+    public long bytesReceived() {
+        return bytesReceived;
+    }
+
     /** Closes what the script left open, then its context. Idempotent. */
     @Override
     public void close() {
@@ -241,6 +269,11 @@ public final class ScriptHost implements AutoCloseable {
     private final class Router implements EventHandler {
         @Override
         public void onEvent(int type, int socket, int result, long value) {
+            if ((type == EventType.CONN_CNF && result == 0) || type == EventType.ACCEPT_IND) {
+                socketsOpened++;
+            } else if (type == EventType.SEND_CNF && result == 0) {
+                bytesSent += value;
+            }
             Map<Integer, EventSink> routes = type == EventType.LOOKUP_CNF ? lookupClaims : claims;
             EventSink sink = socket >= 0 ? routes.get(socket) : null;
             if (sink != null) {

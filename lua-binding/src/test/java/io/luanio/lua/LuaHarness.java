@@ -35,6 +35,7 @@ final class LuaHarness implements AutoCloseable {
     String file(String name, String source) {
         try {
             Path p = dir.resolve(name);
+            Files.createDirectories(p.getParent());
             Files.write(p, source.getBytes(StandardCharsets.UTF_8));
             return p.toString();
         } catch (IOException e) {

@@ -37,7 +37,7 @@ public final class SocketCoreModule implements LuaModule {
         t.set("sock_conn", new sock_conn(host, false));
         t.set("sock_conn_ext", new sock_conn(host, true));
         t.set("sock_send", new sock_send(ctx));
-        t.set("sock_recv", new sock_recv(ctx));
+        t.set("sock_recv", new sock_recv(host));
         t.set("sock_close", new sock_close(ctx));
         t.set("sock_destroy", new sock_destroy(ctx));
         t.set("sock_setopt", new sock_setopt(ctx));
@@ -163,10 +163,12 @@ public final class SocketCoreModule implements LuaModule {
     /** {@code sock_recv(id, len)}: at most {@code len} bytes (UDP: one datagram), never nil. */
     static final class sock_recv extends VarArgFunction {
         private static final byte[] NONE = new byte[0];
+        private final ScriptHost host;
         private final Context ctx;
 
-        sock_recv(Context ctx) {
-            this.ctx = ctx;
+        sock_recv(ScriptHost host) {
+            this.host = host;
+            this.ctx = host.context();
         }
 
         @Override
@@ -183,6 +185,7 @@ public final class SocketCoreModule implements LuaModule {
             }
             byte[] buf = new byte[want];
             int n = ctx.recv(id, buf, 0, want);
+            host.countReceived(n);
             return LuaString.valueUsing(buf, 0, n);
         }
     }

@@ -196,6 +196,7 @@ final class PocSocket implements ScriptHost.EventSink, AutoCloseable {
             if (udp) {
                 datagrams--;
             }
+            host.countReceived(n);
             return LuaValue.varargsOf(n == 0 ? LuaValue.EMPTYSTRING : LuaString.valueUsing(buf, 0, n), LuaValue.valueOf(n), LuaValue.NIL);
         }
         if (peerClosed) {
