@@ -28,7 +28,7 @@ class LeakTest {
                 cycle.run();
             }
             MemoryMXBean memory = ManagementFactory.getMemoryMXBean();
-            int fdsBefore = LifecycleTest.openFileDescriptors();
+            int fdsBefore = Peers.settledDescriptors();
             int threadsBefore = Thread.activeCount();
             long heapBefore = settledHeap(memory);
             long start = System.nanoTime();

@@ -38,7 +38,7 @@ class LifecycleTest {
                 warm.closeAndDestroy(warm.connect(SocketType.TCP, "127.0.0.1", server.port()));
             }
             assertTrue(Peers.eventually(5000, () -> loopThreads("luanio-lifecycle") == 0));
-            int fdsBefore = openFileDescriptors();
+            int fdsBefore = Peers.settledDescriptors();
             assertTrue(fdsBefore > 0, "this test needs /proc/self/fd");
 
             EventLoop loop = EventLoop.start(new EventLoopConfig().threadName("luanio-lifecycle"));

@@ -35,7 +35,15 @@ final class Peers {
         }
 
         TcpServer(InetAddress bind, Handler handler, int port) throws IOException {
+            this(bind, handler, port, 0);
+        }
+
+        /** @param receiveBuffer SO_RCVBUF for accepted sockets (0: the system's), set before bind so it applies */
+        TcpServer(InetAddress bind, Handler handler, int port, int receiveBuffer) throws IOException {
             server = new ServerSocket();
+            if (receiveBuffer > 0) {
+                server.setReceiveBufferSize(receiveBuffer);
+            }
             server.bind(new InetSocketAddress(bind, port), 64);
             acceptor = new Thread(() -> {
                 while (!server.isClosed()) {
@@ -144,6 +152,21 @@ final class Peers {
         } catch (Exception e) {
             // ignore
         }
+    }
+
+    /**
+     * The descriptor count once it stops moving (peers of earlier tests close their ends
+     * asynchronously), or the last sample after a few seconds.
+     */
+    static int settledDescriptors() throws InterruptedException {
+        int last = LifecycleTest.openFileDescriptors();
+        for (int stable = 0, i = 0; stable < 5 && i < 200; i++) {
+            Thread.sleep(20);
+            int now = LifecycleTest.openFileDescriptors();
+            stable = now == last ? stable + 1 : 0;
+            last = now;
+        }
+        return last;
     }
 
     /** Polls until the condition holds or the deadline passes. */

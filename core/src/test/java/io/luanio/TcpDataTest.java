@@ -300,6 +300,7 @@ class TcpDataTest {
         CountDownLatch startReading = new CountDownLatch(1);
         BlockingQueue<byte[]> got = new ArrayBlockingQueue<>(1);
         int queueBytes = 256 * 1024;
+        // A small receive window on the peer, so the kernel buffers fill quickly and surely.
         try (Peers.TcpServer server = new Peers.TcpServer(InetAddress.getLoopbackAddress(), s -> {
             startReading.await();
             InputStream in = s.getInputStream();
@@ -310,7 +311,7 @@ class TcpDataTest {
                 all.write(buf, 0, n);
             }
             got.add(all.toByteArray());
-        }); Harness h = new Harness(new EventLoopConfig(), new ContextConfig().sendQueueBytes(queueBytes))) {
+        }, 0, 8192); Harness h = new Harness(new EventLoopConfig(), new ContextConfig().sendQueueBytes(queueBytes))) {
             int id = h.connect(SocketType.TCP, "127.0.0.1", server.port());
             assertEquals(0, h.ctx.setOption(id, SocketOptions.SOL_SOCKET, SocketOptions.SO_SNDBUF, 4096));
             java.io.ByteArrayOutputStream sent = new java.io.ByteArrayOutputStream();
