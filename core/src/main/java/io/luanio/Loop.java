@@ -44,6 +44,8 @@ final class Loop implements Runnable {
     static final int TIMER_TRIM = 3;
     static final int TIMER_CLOSE = 4;
     static final int TIMER_ACCEPT_RESUME = 5;
+    static final int TIMER_HANDSHAKE = 6;
+    static final int TIMER_TLS_CONFIRM = 7;
 
     /** How long a graceful close may wait for the peer to take the queued bytes. */
     static final long CLOSE_TIMEOUT_NS = TimeUnit.SECONDS.toNanos(30);
@@ -71,11 +73,13 @@ final class Loop implements Runnable {
     final TcpIo tcpIo;
     final UdpIo udpIo;
     final ListenerIo listenerIo;
+    final TlsIo tlsIo;
 
     // Loop-thread state.
     long nowNs;
     final ByteBuffer[] views = new ByteBuffer[64];
     final ByteBuffer datagramBuffer = ByteBuffer.allocateDirect(65536);
+    final NetBuffers netBuffers;
     private final Consumer<SelectionKey> onKey = this::onSelected;
     private final TimerHeap.Expiry onTimer = this::onTimer;
     private Context[] touched = new Context[16];
@@ -100,6 +104,8 @@ final class Loop implements Runnable {
         this.tcpIo = new TcpIo(this);
         this.udpIo = new UdpIo(this);
         this.listenerIo = new ListenerIo(this);
+        this.tlsIo = new TlsIo(this);
+        this.netBuffers = new NetBuffers(config.maxPooledBytes);
     }
 
     // ================================================================ any thread
@@ -161,6 +167,9 @@ final class Loop implements Runnable {
         slot.reason = null;
         slot.localPort = 0;
         slot.remote = null;
+        slot.tlsError = ErrorCode.ERR_OK;
+        slot.tlsSession = null;
+        slot.applicationProtocol = null;
         slot.recvAnnounce = Slot.IDLE;
         slot.ackWanted = false;
         slot.resetLoopState();
@@ -170,6 +179,8 @@ final class Loop implements Runnable {
             if (kind == Slot.KIND_UDP) {
                 // Room for the bound plus one largest datagram and its frame header.
                 recvBytes = (int) Math.min(Integer.MAX_VALUE - 16, (long) recvBytes + UdpIo.MIN_ROOM);
+            } else if (kind == Slot.KIND_TLS) {
+                recvBytes = Math.max(recvBytes, TlsIo.MIN_RECEIVE_BYTES); // room for one whole record
             }
             slot.recv = reuse(slot.recv, recvBytes, false);
             slot.send = reuse(slot.send, sendBytes, true);
@@ -439,6 +450,7 @@ final class Loop implements Runnable {
         switch (slot.kind) {
             case Slot.KIND_TCP: return tcpIo;
             case Slot.KIND_UDP: return udpIo;
+            case Slot.KIND_TLS: return tlsIo;
             default: return listenerIo;
         }
     }
@@ -567,6 +579,11 @@ final class Loop implements Runnable {
     }
 
     void closeChannel(Slot slot) {
+        TlsState tls = slot.tls;
+        if (tls != null) {
+            slot.tls = null;
+            tls.dispose(netBuffers);
+        }
         SelectionKey key = slot.key;
         if (key != null) {
             key.cancel();
