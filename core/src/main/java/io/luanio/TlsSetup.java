@@ -88,11 +88,11 @@ final class TlsSetup {
             }
         }
         params.setServerNames(names);
-        if (!options.alpn().isEmpty()) {
+        if (!options.alpnProtocols().isEmpty()) {
             if (SET_APPLICATION_PROTOCOLS == null) {
                 throw new TlsConfigException("alpn: this JVM has no ALPN support (needs Java 9+ or 8u251+)");
             }
-            invoke(SET_APPLICATION_PROTOCOLS, params, (Object) options.alpn().toArray(new String[0]));
+            invoke(SET_APPLICATION_PROTOCOLS, params, (Object) options.alpnProtocols().toArray(new String[0]));
         }
         engine.setSSLParameters(params);
         return engine;
@@ -114,13 +114,13 @@ final class TlsSetup {
     private static String[] protocols(TlsOptions options, SSLEngine engine) throws TlsConfigException {
         List<String> supported = Arrays.asList(engine.getSupportedProtocols());
         List<String> enabled = new ArrayList<>();
-        for (String p : options.protocols()) {
+        for (String p : options.enabledProtocols()) {
             if (supported.contains(p)) {
                 enabled.add(p);
             }
         }
         if (enabled.isEmpty()) {
-            throw new TlsConfigException("protocols: none of " + options.protocols() + " is supported by this JVM (it has "
+            throw new TlsConfigException("protocols: none of " + options.enabledProtocols() + " is supported by this JVM (it has "
                 + supported + ")");
         }
         return enabled.toArray(new String[0]);

@@ -311,12 +311,12 @@ public final class TlsOptions {
     }
 
     /** @return the ALPN protocols offered (empty: none) */
-    public List<String> alpn() {
+    public List<String> alpnProtocols() {
         return alpn;
     }
 
-    /** @return the enabled protocol versions */
-    public List<String> protocols() {
+    /** @return the protocol versions to enable */
+    public List<String> enabledProtocols() {
         return protocols;
     }
 
