@@ -777,10 +777,44 @@ final class TlsIo extends TcpIo {
     /** An I/O error on the channel: a TLS failure while connecting, a TCP failure after. */
     private void ioFailed(Slot slot, TlsState tls, IOException e) {
         if (slot.phase == Slot.PHASE_CONNECTING) {
-            failHandshake(slot, tls, ErrorCode.ERR_SSL_EHANDESHAK, Loop.describe(e));
+            String alert = salvageAlert(slot, tls);
+            failHandshake(slot, tls, ErrorCode.ERR_SSL_EHANDESHAK, alert != null ? alert : Loop.describe(e));
         } else {
             fail(slot, Loop.describe(e));
         }
+    }
+
+    /**
+     * A server that rejects a handshake sends an alert and closes; a write of ours can hit the
+     * closed connection first ("broken pipe"). The alert, if it arrived, says more: one
+     * non-blocking read and unwrap to find it.
+     *
+     * @return the alert's description, or null
+     */
+    private String salvageAlert(Slot slot, TlsState tls) {
+        try {
+            if (tls.netIn == null) {
+                tls.netIn = loop.netBuffers.acquire();
+            }
+            ((SocketChannel) slot.channel).read(tls.netIn);
+            ByteBuffer in = tls.netIn;
+            in.flip();
+            try {
+                for (int i = 0; i < 8 && in.hasRemaining(); i++) {
+                    SSLEngineResult r = tls.engine.unwrap(in, nothing);
+                    if (r.getStatus() != SSLEngineResult.Status.OK) {
+                        break;
+                    }
+                }
+            } finally {
+                in.compact();
+            }
+        } catch (SSLException e) {
+            return TlsFailures.describe(e);
+        } catch (IOException | RuntimeException e) {
+            return null;
+        }
+        return null;
     }
 
     /** The engine refused the handshake (verification, alert, protocol): CONN_CNF result 1. */

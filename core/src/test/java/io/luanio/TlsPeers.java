@@ -199,7 +199,7 @@ final class TlsPeers {
         private final InputStream in;
         private final java.io.OutputStream out;
         private ByteBuffer netIn = ByteBuffer.allocate(1 << 17);
-        private final ByteBuffer appIn = ByteBuffer.allocate(1 << 17);
+        private ByteBuffer appIn = ByteBuffer.allocate(1 << 17);
 
         EnginePeer(Socket socket, SSLContext context) throws IOException {
             this.socket = socket;
@@ -244,6 +244,13 @@ final class TlsPeers {
                 netIn.flip();
                 SSLEngineResult r = engine.unwrap(netIn, appIn);
                 netIn.compact();
+                if (r.getStatus() == SSLEngineResult.Status.BUFFER_OVERFLOW) {
+                    ByteBuffer bigger = ByteBuffer.allocate(appIn.capacity() * 2);
+                    appIn.flip();
+                    bigger.put(appIn);
+                    appIn = bigger;
+                    continue;
+                }
                 if (r.getStatus() != SSLEngineResult.Status.BUFFER_UNDERFLOW) {
                     return r;
                 }
@@ -281,9 +288,11 @@ final class TlsPeers {
         /** Sends close_notify (then the TCP connection stays up until close()). */
         void sendCloseNotify() throws IOException {
             engine.closeOutbound();
-            ByteBuffer net = ByteBuffer.allocate(1 << 12);
-            while (!engine.isOutboundDone()) {
-                engine.wrap(ByteBuffer.allocate(0), net);
+            ByteBuffer net = ByteBuffer.allocate(1 << 17);
+            for (int i = 0; i < 4; i++) {
+                if (engine.wrap(ByteBuffer.allocate(0), net).bytesProduced() == 0) {
+                    break;
+                }
             }
             net.flip();
             sendRaw(net.array(), 0, net.limit());
