@@ -128,15 +128,21 @@ final class TlsSetup {
 
     // ---------------------------------------------------------------- SSLContext cache
 
-    /** What an SSLContext depends on. */
+    /**
+     * What an SSLContext depends on. Host-name checking is part of it although the context
+     * does not use it: the context's session cache then never lets a connect that checks
+     * names resume a session made by one that did not (the JDK refuses that too).
+     */
     private static final class Material {
         final boolean verify;
+        final boolean verifyHostName;
         final String trustPem;
         final String certificatePem;
         final String keyPem;
 
         Material(TlsOptions o) {
             this.verify = o.verify();
+            this.verifyHostName = o.verify() && o.verifyHostName();
             this.trustPem = o.verify() ? o.trustPem() : null;
             this.certificatePem = o.clientCertificatePem();
             this.keyPem = o.clientKeyPem();
@@ -148,13 +154,13 @@ final class TlsSetup {
                 return false;
             }
             Material m = (Material) other;
-            return verify == m.verify && Objects.equals(trustPem, m.trustPem)
+            return verify == m.verify && verifyHostName == m.verifyHostName && Objects.equals(trustPem, m.trustPem)
                 && Objects.equals(certificatePem, m.certificatePem) && Objects.equals(keyPem, m.keyPem);
         }
 
         @Override
         public int hashCode() {
-            return Objects.hash(verify, trustPem, certificatePem, keyPem);
+            return Objects.hash(verify, verifyHostName, trustPem, certificatePem, keyPem);
         }
     }
 
