@@ -8,6 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.luanio.tls.TlsOptions;
 import java.nio.charset.StandardCharsets;
 import java.security.cert.X509Certificate;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
@@ -110,6 +111,29 @@ class TlsInteropTest {
                     .clientCertificate(pem("unknown-ca.pem"), pem("unknown-ca.key")));
                 h.expect(EventType.CONN_CNF, foreign, 1);
             }
+        }
+    }
+
+    @Test
+    void aTls13ServerThatSendsNoTicketIsConfirmedAfterTheGrace() throws Exception {
+        // TLS 1.3 and a client certificate: the client's handshake ends before the server's
+        // verdict. This server sends no session ticket, so nothing arrives after the
+        // handshake: CONN_CNF comes when the grace runs out, and the connection works.
+        try (TlsPeers.OpenSslServer server = new TlsPeers.OpenSslServer("-cert", "server.pem", "-key", "server.key",
+                "-Verify", "1", "-CAfile", "ca.pem", "-verify_return_error", "-num_tickets", "0", "-tls1_3", "-rev");
+             Harness h = new Harness()) {
+            long start = System.nanoTime();
+            int id = connect(h, server.port, new TlsOptions().trustPem(CA).clientCertificate(pem("client.pem"), pem("client.key")));
+            h.expect(EventType.CONN_CNF, id, 0);
+            long ms = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start);
+            assertTrue(ms >= TlsIo.CONFIRM_GRACE_MS - 50 && ms < TlsIo.CONFIRM_GRACE_MS + 2000, "confirmed after " + ms + " ms");
+            reverse(h, id, "no ticket");
+            h.closeAndDestroy(id);
+            // Its verdict on a missing certificate (an alert) still fails the connect at once.
+            long start2 = System.nanoTime();
+            int missing = connect(h, server.port, new TlsOptions().trustPem(CA));
+            h.expect(EventType.CONN_CNF, missing, 1);
+            assertTrue(System.nanoTime() - start2 < TimeUnit.MILLISECONDS.toNanos(TlsIo.CONFIRM_GRACE_MS));
         }
     }
 
