@@ -5,6 +5,8 @@
  * <ul>
  * <li>{@code io.luanio.jmh.loop}: the event loop end to end over loopback
  *     ({@link io.luanio.jmh.loop.RoundTripBenchmark}).</li>
+ * <li>{@code io.luanio.jmh.tls}: TLS through the loop, request/response and bulk
+ *     ({@link io.luanio.jmh.tls.TlsBenchmark}).</li>
  * </ul>
  *
  * <h2>Running</h2>
