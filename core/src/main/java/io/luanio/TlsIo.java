@@ -85,6 +85,7 @@ final class TlsIo extends TcpIo {
     private static final int NEED_DATA = 0;
     private static final int FULL = 1;
     private static final int CLOSED = 2;
+    private static final int STALLED_UNWRAP = 3;
 
     private static final int WRAPPED = 0;
     private static final int NOTHING = 1;
@@ -412,7 +413,8 @@ final class TlsIo extends TcpIo {
      * Unwraps every whole record in netIn into the receive queue.
      *
      * @return NEED_DATA (netIn empty or holding part of a record), FULL (the next record
-     *     needs more room than the queue has), or CLOSED (close_notify received)
+     *     needs more room than the queue has), CLOSED (close_notify received), or
+     *     STALLED_UNWRAP (the engine takes no record until it has spoken; read on)
      */
     private int unwrapAll(Slot slot, TlsState tls) throws SSLException {
         if (!tls.hasNetIn()) {
@@ -426,6 +428,7 @@ final class TlsIo extends TcpIo {
         int outcome = NEED_DATA;
         long produced = 0;
         boolean needWrap = false;
+        int stalls = 0;
         in.flip();
         try {
             while (in.hasRemaining()) {
@@ -461,6 +464,19 @@ final class TlsIo extends TcpIo {
                     hs = engine.getHandshakeStatus();
                 }
                 needWrap |= hs == SSLEngineResult.HandshakeStatus.NEED_WRAP;
+                if (result.bytesConsumed() == 0 && n == 0) {
+                    // The engine must speak before it reads on (a TLS 1.2 renegotiation):
+                    // let it, then carry on; never spin on a record it will not take.
+                    if (!needWrap || slot.phase != Slot.PHASE_OPEN || ++stalls > 2) {
+                        outcome = STALLED_UNWRAP; // records wait for the engine; more input retries
+                        break;
+                    }
+                    flush(slot);
+                    needWrap = false;
+                    if (slot.tls != tls) {
+                        return NEED_DATA; // the flush failed the socket
+                    }
+                }
             }
         } finally {
             in.compact();
@@ -468,7 +484,7 @@ final class TlsIo extends TcpIo {
         if (outcome == NEED_DATA) {
             growNetInIfFull(tls);
         }
-        tls.pendingUnwrap = outcome == FULL;
+        tls.pendingUnwrap = outcome == FULL || outcome == STALLED_UNWRAP;
         tls.releaseNetInIfEmpty(loop.netBuffers);
         if (produced > 0 && slot.phase == Slot.PHASE_OPEN) {
             loop.noteIo(slot);

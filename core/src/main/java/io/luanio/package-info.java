@@ -22,6 +22,10 @@
  *
  * <p>Package-private classes are the implementation: {@code Loop} (the duty cycle),
  * {@code SocketTable} and {@code Slot} (ids and per-socket state), {@code TcpIo},
- * {@code UdpIo}, {@code ListenerIo} (one handler per socket kind).
+ * {@code UdpIo}, {@code ListenerIo}, {@code TlsIo} (one handler per socket kind; TLS is TCP
+ * plus an {@code SSLEngine} state machine, with {@code TlsState} per socket,
+ * {@code TlsSetup} for engines and cached {@code SSLContext}s, {@code NetBuffers} for the
+ * pooled ciphertext buffers). TLS settings and PEM parsing are public in
+ * {@link io.luanio.tls}.
  */
 package io.luanio;

@@ -412,6 +412,33 @@ class TlsDataTest {
     }
 
     @Test
+    void aTls12RenegotiationByTheServerKeepsTheStreamIntact() throws Exception {
+        byte[] first = bytes(21, 5000);
+        byte[] second = bytes(22, 200_000);
+        try (TlsPeers.JdkServer server = new TlsPeers.JdkServer(TlsPeers.serverContext("server.pem", "server.key", null),
+                s -> s.setEnabledProtocols(new String[] {"TLSv1.2"}), s -> {
+                    java.io.DataInputStream in = new java.io.DataInputStream(s.getInputStream());
+                    byte[] a = new byte[first.length];
+                    in.readFully(a);
+                    s.getOutputStream().write(a);
+                    s.startHandshake(); // TLS 1.2: the server asks for a new handshake (HelloRequest)
+                    byte[] b = new byte[second.length];
+                    in.readFully(b);
+                    s.getOutputStream().write(b);
+                    in.read();
+                }); Harness h = new Harness()) {
+            int id = h.ctx.connect(SocketType.SSL, "127.0.0.1", server.port(), trusting());
+            h.expect(EventType.CONN_CNF, id, 0);
+            assertEquals(ErrorCode.ERR_OK, h.ctx.send(id, first));
+            assertArrayEquals(first, h.read(id, first.length));
+            assertEquals(ErrorCode.ERR_OK, h.ctx.send(id, second));
+            assertArrayEquals(second, h.read(id, second.length));
+            assertTrue(server.errors.isEmpty(), String.valueOf(server.errors));
+            h.closeAndDestroy(id);
+        }
+    }
+
+    @Test
     void theOwnerStopsReadingAndNothingIsLost() throws Exception {
         byte[] payload = bytes(12, 3 * 1024 * 1024);
         CountDownLatch written = new CountDownLatch(1);
