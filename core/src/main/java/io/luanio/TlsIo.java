@@ -9,7 +9,6 @@ import java.util.concurrent.TimeUnit;
 import javax.net.ssl.SSLEngine;
 import javax.net.ssl.SSLEngineResult;
 import javax.net.ssl.SSLException;
-import javax.net.ssl.SSLSession;
 
 /**
  * TLS sockets on the loop: TCP as {@link TcpIo} does it, then an explicit state machine over
@@ -24,19 +23,9 @@ import javax.net.ssl.SSLSession;
  * </pre>
  *
  * <h2>Handshake</h2>
- * After TCP connects, {@code CONN_CNF} waits for the handshake: NEED_WRAP wraps into
- * netOut and writes, NEED_UNWRAP reads and unwraps, NEED_TASK runs the delegated tasks
- * inline on the loop thread (certificate checks are CPU work, never I/O), FINISHED and
- * NOT_HANDSHAKING both mean done. Any {@link SSLException}, a close by the peer, or the
- * handshake timer ends the connect with {@code CONN_CNF} result 1, a reason starting with
- * {@code "tls: "} and {@link Context#tlsError(int)} set. When the engine holds an alert
- * for the peer, one non-blocking attempt is made to send it first.
- *
- * <p>TLS 1.3 detail: a client considers the handshake done before the server has checked
- * the client's certificate (the server's verdict, an alert or its session ticket, comes
- * after). When the server asked for a certificate, {@code CONN_CNF} therefore waits for
- * the server's first record after the handshake, at most {@link #CONFIRM_GRACE_MS}: a
- * rejected (or missing) client certificate fails the connect as it does in TLS 1.2.
+ * After TCP connects, {@code CONN_CNF} waits for the handshake, which {@link TlsHandshake}
+ * drives (its notes are there): any TLS failure is {@code CONN_CNF} result 1 with a
+ * {@code "tls: "} reason and {@link Context#tlsError(int)} set.
  *
  * <h2>Data</h2>
  * Unwrap writes plaintext straight into the receive queue's pages (scattering); it needs
@@ -73,28 +62,32 @@ final class TlsIo extends TcpIo {
     /** How long CONN_CNF waits for the server's verdict on a TLS 1.3 client certificate. */
     static final long CONFIRM_GRACE_MS = 1000;
 
-    private static final int READS_PER_EVENT = 4;
+    static final int READS_PER_EVENT = 4;
     private static final int WRAPS_PER_FLUSH = 16;
-    private static final int HANDSHAKE_STEPS = 256;
+    static final int HANDSHAKE_STEPS = 256;
     private static final long WRAP_CHUNK = 16384;
 
-    private static final int WRITTEN = 0;
-    private static final int BLOCKED = 1;
-    private static final int FAILED = 2;
+    static final int WRITTEN = 0;
+    static final int BLOCKED = 1;
+    static final int FAILED = 2;
 
-    private static final int NEED_DATA = 0;
-    private static final int FULL = 1;
-    private static final int CLOSED = 2;
-    private static final int STALLED_UNWRAP = 3;
+    static final int NEED_DATA = 0;
+    static final int FULL = 1;
+    static final int CLOSED = 2;
+    static final int STALLED_UNWRAP = 3;
 
     private static final int WRAPPED = 0;
     private static final int NOTHING = 1;
     private static final int STALLED = 2;
 
-    private final ByteBuffer[] nothing = {ByteBuffer.allocate(0)};
+    /** The empty source of wraps that carry only the engine's own messages. */
+    final ByteBuffer[] nothing = {ByteBuffer.allocate(0)};
+
+    private final TlsHandshake handshakes;
 
     TlsIo(Loop loop) {
         super(loop);
+        this.handshakes = new TlsHandshake(loop, this);
     }
 
     // ================================================================ connect and handshake
@@ -122,10 +115,10 @@ final class TlsIo extends TcpIo {
         try {
             tls.engine.beginHandshake();
         } catch (SSLException | RuntimeException e) {
-            handshakeFailed(slot, tls, e);
+            handshakes.failed(slot, tls, e);
             return;
         }
-        handshake(slot, tls);
+        handshakes.step(slot, tls);
     }
 
     @Override
@@ -140,9 +133,9 @@ final class TlsIo extends TcpIo {
         }
         if (slot.phase == Slot.PHASE_CONNECTING) {
             if (tls.stage == TlsState.STAGE_HANDSHAKE) {
-                handshake(slot, tls);
+                handshakes.step(slot, tls);
             } else if (tls.stage == TlsState.STAGE_CONFIRM) {
-                confirmRead(slot, tls);
+                handshakes.confirmRead(slot, tls);
             }
             return;
         }
@@ -150,198 +143,6 @@ final class TlsIo extends TcpIo {
             flush(slot);
         }
         if ((readyOps & SelectionKey.OP_READ) != 0 && slot.phase == Slot.PHASE_OPEN && slot.tls == tls) {
-            read(slot);
-        }
-    }
-
-    private void handshake(Slot slot, TlsState tls) {
-        SSLEngine engine = tls.engine;
-        try {
-            for (int step = 0; step < HANDSHAKE_STEPS; step++) {
-                if (tls.netOut != null) {
-                    int written = writeNetOut(slot, tls);
-                    if (written != WRITTEN) {
-                        if (written == BLOCKED) {
-                            updateInterest(slot); // OP_WRITE until it is out
-                        }
-                        return;
-                    }
-                    updateInterest(slot);
-                }
-                switch (engine.getHandshakeStatus()) {
-                    case NEED_TASK:
-                        runTasks(tls);
-                        break;
-                    case NEED_WRAP:
-                        wrapHandshake(slot, tls);
-                        break;
-                    case NOT_HANDSHAKING:
-                    case FINISHED:
-                        handshakeFinished(slot, tls);
-                        return;
-                    default: // NEED_UNWRAP (NEED_UNWRAP_AGAIN is DTLS only)
-                        if (!unwrapHandshake(slot, tls)) {
-                            return;
-                        }
-                        break;
-                }
-                noteClientAuth(tls);
-            }
-            failHandshake(slot, tls, ErrorCode.ERR_SSL_EHANDESHAK, "the handshake makes no progress");
-        } catch (SSLException | RuntimeException e) {
-            handshakeFailed(slot, tls, e);
-        }
-    }
-
-    private void wrapHandshake(Slot slot, TlsState tls) throws SSLException {
-        ByteBuffer out = loop.netBuffers.acquire();
-        SSLEngineResult result = tls.engine.wrap(nothing, out);
-        if (result.getStatus() == SSLEngineResult.Status.BUFFER_OVERFLOW) {
-            loop.netBuffers.release(out);
-            out = ByteBuffer.allocateDirect(tls.engine.getSession().getPacketBufferSize());
-            result = tls.engine.wrap(nothing, out);
-        }
-        out.flip();
-        if (out.hasRemaining()) {
-            tls.netOut = out;
-        } else {
-            loop.netBuffers.release(out);
-        }
-        if (result.getStatus() == SSLEngineResult.Status.CLOSED && tls.netOut == null) {
-            throw new SSLException("the engine closed during the handshake");
-        }
-    }
-
-    /** @return true when the handshake can go on now; false to wait for the network (or after a failure) */
-    private boolean unwrapHandshake(Slot slot, TlsState tls) throws SSLException {
-        if (!tls.hasNetIn()) {
-            return readDuringHandshake(slot, tls);
-        }
-        ByteBuffer in = tls.netIn;
-        PagedByteQueue queue = slot.recv;
-        ByteBuffer[] views = loop.views;
-        int count = queue.writeViews(views, Integer.MAX_VALUE);
-        SSLEngineResult result;
-        in.flip();
-        try {
-            result = tls.engine.unwrap(in, views, 0, count);
-        } finally {
-            in.compact();
-        }
-        queue.commitWrite(result.bytesProduced());
-        tls.releaseNetInIfEmpty(loop.netBuffers);
-        switch (result.getStatus()) {
-            case BUFFER_UNDERFLOW:
-                growNetInIfFull(tls);
-                return readDuringHandshake(slot, tls);
-            case BUFFER_OVERFLOW:
-                tls.pendingUnwrap = true; // only application data needs room: it waits for OPEN
-                return false;
-            case CLOSED:
-                failHandshake(slot, tls, ErrorCode.ERR_SSL_EHANDESHAK, "the server closed the connection during the handshake");
-                return false;
-            default:
-                return true;
-        }
-    }
-
-    private boolean readDuringHandshake(Slot slot, TlsState tls) {
-        int n = readNet(slot, tls);
-        if (n < 0) {
-            if (n == -1) {
-                failHandshake(slot, tls, ErrorCode.ERR_SSL_EHANDESHAK, "the server closed the connection during the handshake");
-            }
-            return false;
-        }
-        return n > 0;
-    }
-
-    private void noteClientAuth(TlsState tls) {
-        if (!tls.clientAuthRequested) {
-            SSLSession session = tls.engine.getHandshakeSession();
-            if (session != null && session.getValue(TlsSetup.CLIENT_AUTH_REQUESTED) != null) {
-                tls.clientAuthRequested = true;
-            }
-        }
-    }
-
-    private void handshakeFinished(Slot slot, TlsState tls) {
-        SSLSession session = tls.engine.getSession();
-        tls.packetBytes = session.getPacketBufferSize();
-        if (session.getValue(TlsSetup.CLIENT_AUTH_REQUESTED) != null) {
-            tls.clientAuthRequested = true;
-        }
-        if (tls.clientAuthRequested && "TLSv1.3".equals(session.getProtocol())) {
-            tls.stage = TlsState.STAGE_CONFIRM;
-            tls.recordsIn = 0;
-            long left = tls.handshakeDeadlineNs - loop.nowNs;
-            long grace = Math.max(0, Math.min(left, TimeUnit.MILLISECONDS.toNanos(CONFIRM_GRACE_MS)));
-            loop.scheduleSlotTimer(slot, Loop.TIMER_TLS_CONFIRM, grace);
-            updateInterest(slot);
-            if (tls.hasNetIn()) {
-                confirmRead(slot, tls);
-            }
-            return;
-        }
-        confirm(slot, tls);
-    }
-
-    /** TLS 1.3 with a client certificate asked for: the server's next record decides. */
-    private void confirmRead(Slot slot, TlsState tls) {
-        try {
-            if (tls.netOut != null) {
-                int written = writeNetOut(slot, tls);
-                if (written == FAILED) {
-                    return;
-                }
-                updateInterest(slot);
-            }
-            for (int i = 0; i < READS_PER_EVENT; i++) {
-                long before = tls.recordsIn;
-                int outcome = unwrapAll(slot, tls);
-                if (tls.recordsIn != before || outcome == CLOSED) {
-                    confirm(slot, tls);
-                    if (outcome == CLOSED && slot.tls == tls && slot.phase == Slot.PHASE_OPEN) {
-                        onCloseNotify(slot, tls);
-                    }
-                    return;
-                }
-                if (outcome == FULL) {
-                    return;
-                }
-                int n = readNet(slot, tls);
-                if (n == 0 || n == -2) {
-                    return;
-                }
-                if (n == -1) {
-                    failHandshake(slot, tls, ErrorCode.ERR_SSL_EHANDESHAK,
-                        "the server closed the connection after the handshake (client certificate rejected?)");
-                    return;
-                }
-            }
-        } catch (SSLException | RuntimeException e) {
-            handshakeFailed(slot, tls, e);
-        }
-    }
-
-    /** The handshake is complete (and confirmed): CONN_CNF, then whatever already arrived. */
-    private void confirm(Slot slot, TlsState tls) {
-        loop.cancelTimer(slot);
-        tls.stage = TlsState.STAGE_OPEN;
-        if (tls.packetBytes == 0) {
-            tls.packetBytes = tls.engine.getSession().getPacketBufferSize();
-        }
-        slot.tlsSession = tls.engine.getSession();
-        slot.applicationProtocol = TlsSetup.applicationProtocol(tls.engine);
-        if (!slot.casState(Slot.CONNECTING, Slot.CONNECTED)) {
-            loop.failConnect(slot, "closed by its owner before it connected");
-            return;
-        }
-        slot.phase = Slot.PHASE_OPEN;
-        updateInterest(slot);
-        loop.post(slot.owner, EventType.CONN_CNF, slot.id, 0, 0);
-        announce(slot); // plaintext that came with the last handshake flight
-        if (tls.hasNetIn() || tls.pendingUnwrap) {
             read(slot);
         }
     }
@@ -416,7 +217,7 @@ final class TlsIo extends TcpIo {
      *     needs more room than the queue has), CLOSED (close_notify received), or
      *     STALLED_UNWRAP (the engine takes no record until it has spoken; read on)
      */
-    private int unwrapAll(Slot slot, TlsState tls) throws SSLException {
+    int unwrapAll(Slot slot, TlsState tls) throws SSLException {
         if (!tls.hasNetIn()) {
             tls.pendingUnwrap = false;
             return NEED_DATA;
@@ -497,7 +298,7 @@ final class TlsIo extends TcpIo {
     }
 
     /** A record bigger than netIn (only with non-standard engines): move it to a bigger buffer. */
-    private void growNetInIfFull(TlsState tls) {
+    void growNetInIfFull(TlsState tls) {
         ByteBuffer in = tls.netIn;
         if (in != null && !in.hasRemaining()) {
             int size = Math.max(in.capacity() * 2, tls.engine.getSession().getPacketBufferSize());
@@ -514,7 +315,7 @@ final class TlsIo extends TcpIo {
      *
      * @return bytes read; -1 at end of stream; -2 when the socket failed (already handled)
      */
-    private int readNet(Slot slot, TlsState tls) {
+    int readNet(Slot slot, TlsState tls) {
         if (tls.netIn == null) {
             tls.netIn = loop.netBuffers.acquire();
         }
@@ -532,7 +333,7 @@ final class TlsIo extends TcpIo {
     }
 
     /** The peer's close_notify: its end of stream, as TCP's end of stream is for TCP. */
-    private void onCloseNotify(Slot slot, TlsState tls) {
+    void onCloseNotify(Slot slot, TlsState tls) {
         if (tls.netIn != null) {
             loop.netBuffers.release(tls.netIn); // anything after close_notify is ignored
             tls.netIn = null;
@@ -721,7 +522,7 @@ final class TlsIo extends TcpIo {
     }
 
     /** @return WRITTEN (netOut empty and released), BLOCKED, or FAILED (handled) */
-    private int writeNetOut(Slot slot, TlsState tls) {
+    int writeNetOut(Slot slot, TlsState tls) {
         ByteBuffer out = tls.netOut;
         try {
             if (((SocketChannel) slot.channel).write(out) > 0) {
@@ -777,13 +578,13 @@ final class TlsIo extends TcpIo {
             loop.failConnect(slot, "tls: handshake timed out after "
                 + TimeUnit.NANOSECONDS.toMillis(tls.handshakeTimeoutNs) + " ms");
         } else if (kind == Loop.TIMER_TLS_CONFIRM && tls != null) {
-            confirm(slot, tls); // no verdict from the server: it accepted
+            handshakes.confirm(slot, tls); // no verdict from the server: it accepted
         } else {
             super.onTimer(slot, kind);
         }
     }
 
-    private static void runTasks(TlsState tls) {
+    static void runTasks(TlsState tls) {
         Runnable task;
         while ((task = tls.engine.getDelegatedTask()) != null) {
             task.run(); // on the loop thread: CPU work (signatures, certificate checks), no I/O
@@ -791,64 +592,13 @@ final class TlsIo extends TcpIo {
     }
 
     /** An I/O error on the channel: a TLS failure while connecting, a TCP failure after. */
-    private void ioFailed(Slot slot, TlsState tls, IOException e) {
+    void ioFailed(Slot slot, TlsState tls, IOException e) {
         if (slot.phase == Slot.PHASE_CONNECTING) {
-            String alert = salvageAlert(slot, tls);
-            failHandshake(slot, tls, ErrorCode.ERR_SSL_EHANDESHAK, alert != null ? alert : Loop.describe(e));
+            String alert = handshakes.salvageAlert(slot, tls);
+            handshakes.fail(slot, tls, ErrorCode.ERR_SSL_EHANDESHAK, alert != null ? alert : Loop.describe(e));
         } else {
             fail(slot, Loop.describe(e));
         }
-    }
-
-    /**
-     * A server that rejects a handshake sends an alert and closes; a write of ours can hit the
-     * closed connection first ("broken pipe"). The alert, if it arrived, says more: one
-     * non-blocking read and unwrap to find it.
-     *
-     * @return the alert's description, or null
-     */
-    private String salvageAlert(Slot slot, TlsState tls) {
-        try {
-            if (tls.netIn == null) {
-                tls.netIn = loop.netBuffers.acquire();
-            }
-            ((SocketChannel) slot.channel).read(tls.netIn);
-            ByteBuffer in = tls.netIn;
-            in.flip();
-            try {
-                for (int i = 0; i < 8 && in.hasRemaining(); i++) {
-                    SSLEngineResult r = tls.engine.unwrap(in, nothing);
-                    if (r.getStatus() != SSLEngineResult.Status.OK) {
-                        break;
-                    }
-                }
-            } finally {
-                in.compact();
-            }
-        } catch (SSLException e) {
-            return TlsFailures.describe(e);
-        } catch (IOException | RuntimeException e) {
-            return null;
-        }
-        return null;
-    }
-
-    /** The engine refused the handshake (verification, alert, protocol): CONN_CNF result 1. */
-    private void handshakeFailed(Slot slot, TlsState tls, Exception e) {
-        if (slot.tls != tls || slot.phase != Slot.PHASE_CONNECTING) {
-            return;
-        }
-        sendAlertQuietly(slot, tls);
-        failHandshake(slot, tls, ErrorCode.ERR_SSL_EHANDESHAK,
-            e instanceof SSLException ? TlsFailures.describe((SSLException) e) : "internal error: " + e);
-    }
-
-    private void failHandshake(Slot slot, TlsState tls, int code, String reason) {
-        if (slot.tls != tls || slot.phase != Slot.PHASE_CONNECTING) {
-            return;
-        }
-        slot.tlsError = code;
-        loop.failConnect(slot, "tls: " + reason);
     }
 
     /** An SSLException after the handshake: the session is dead, CLOSE_IND result 1. */
@@ -857,7 +607,7 @@ final class TlsIo extends TcpIo {
             return;
         }
         if (slot.phase == Slot.PHASE_CONNECTING) {
-            handshakeFailed(slot, tls, e);
+            handshakes.failed(slot, tls, e);
             return;
         }
         sendAlertQuietly(slot, tls);
@@ -866,7 +616,7 @@ final class TlsIo extends TcpIo {
     }
 
     /** One non-blocking attempt to send the alert an engine holds after a failure. */
-    private void sendAlertQuietly(Slot slot, TlsState tls) {
+    void sendAlertQuietly(Slot slot, TlsState tls) {
         if (tls.netOut != null || !(slot.channel instanceof SocketChannel)) {
             return; // records are queued ahead of it: the alert cannot jump them
         }
