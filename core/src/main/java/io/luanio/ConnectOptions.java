@@ -1,5 +1,7 @@
 package io.luanio;
 
+import io.luanio.tls.TlsOptions;
+
 /**
  * Optional settings of one {@link Context#connect}. Setters return {@code this}; a
  * value left unset takes the context's default.
@@ -7,6 +9,8 @@ package io.luanio;
  * <pre>{@code
  * int id = ctx.connect(SocketType.TCP, "127.0.0.1", 8080,
  *         new ConnectOptions().localPort(40000).timeoutMs(2_000));
+ * int tls = ctx.connect(SocketType.SSL, "127.0.0.1", 8883,
+ *         new ConnectOptions().tls(new TlsOptions().trustPem(caPem).serverName("broker.local")));
  * }</pre>
  */
 public final class ConnectOptions {
@@ -14,6 +18,7 @@ public final class ConnectOptions {
     long timeoutMs = -1;
     int receiveBufferBytes = -1;
     int sendQueueBytes = -1;
+    TlsOptions tls;
 
     /** Creates options with every value unset. */
     public ConnectOptions() {
@@ -51,7 +56,8 @@ public final class ConnectOptions {
      * Bounds the bytes received and not yet read; when it is full the loop stops reading
      * the socket, so TCP flow control pushes back on the peer.
      *
-     * @param bytes at least 1 (UDP needs room for its largest datagram plus 4 bytes)
+     * @param bytes at least 1 (UDP adds room for its largest datagram plus 4 bytes; SSL
+     *     holds at least 18 KiB, one whole TLS record)
      * @return this
      */
     public ConnectOptions receiveBufferBytes(int bytes) {
@@ -75,5 +81,21 @@ public final class ConnectOptions {
         }
         this.sendQueueBytes = bytes;
         return this;
+    }
+
+    /**
+     * TLS settings of an {@link SocketType#SSL} socket (ignored for other types).
+     *
+     * @param options the settings, or null for the defaults (verified against the JDK's trust store)
+     * @return this
+     */
+    public ConnectOptions tls(TlsOptions options) {
+        this.tls = options;
+        return this;
+    }
+
+    /** @return the TLS settings, or null for the defaults */
+    public TlsOptions tls() {
+        return tls;
     }
 }

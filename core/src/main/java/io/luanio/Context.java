@@ -12,6 +12,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.locks.LockSupport;
+import javax.net.ssl.SSLSession;
 
 /**
  * One consumer of an {@link EventLoop}: a set of sockets and timers, and the ring of
@@ -88,9 +89,10 @@ public final class Context implements AutoCloseable {
     // ------------------------------------------------------------------ sockets
 
     /**
-     * Opens a socket and starts connecting it, with the context's default options.
+     * Opens a socket and starts connecting it, with the context's default options (for
+     * {@link SocketType#SSL}: TLS verified against the JDK's trust store).
      *
-     * @param type {@link SocketType#TCP} or {@link SocketType#UDP}
+     * @param type {@link SocketType#TCP}, {@link SocketType#UDP} or {@link SocketType#SSL}
      * @param host an IP literal (v4 or v6) or a host name
      * @param port 0..65535
      * @return the new socket's id, or -1 ({@link #lastError()} says why)
@@ -102,15 +104,24 @@ public final class Context implements AutoCloseable {
 
     /**
      * Opens a socket and starts connecting it. The outcome is a {@link EventType#CONN_CNF}:
-     * result 0 once connected (UDP: once the address is known), result 1 on refusal,
-     * timeout, a host name that does not resolve ({@link #reason(int)} then says why, e.g.
-     * {@code "no such host: example.com"}), or {@link #close(int)} before it completed.
+     * result 0 once connected (UDP: once the address is known; SSL: once the TLS handshake
+     * is done), result 1 on refusal, timeout, a host name that does not resolve
+     * ({@link #reason(int)} then says why, e.g. {@code "no such host: example.com"}), a TLS
+     * failure (then {@link #reason(int)} starts with {@code "tls: "} and
+     * {@link #tlsError(int)} gives its code), or {@link #close(int)} before it completed.
      *
      * <p>A host name is resolved on the loop (see {@code io.luanio.dns.Resolver}); TCP then
      * races the addresses of both families (RFC 8305 Happy Eyeballs), UDP takes the first
      * address that connects. The connect timeout covers the lookup too.
      *
-     * @param type {@link SocketType#TCP} or {@link SocketType#UDP}
+     * <p>SSL sockets take their settings from {@link ConnectOptions#tls}, by default
+     * {@code new TlsOptions()}: the server's chain and host name are verified. The engine
+     * is set up here, on the calling thread; the first connect with given trust material
+     * also builds its {@code SSLContext} (loading the JDK's trust store takes tens of
+     * milliseconds), later ones reuse it. Unusable TLS material does not make this method
+     * fail: the socket's {@code CONN_CNF} reports it (result 1, {@code ERR_SSL_EINIT}).
+     *
+     * @param type {@link SocketType#TCP}, {@link SocketType#UDP} or {@link SocketType#SSL}
      * @param host an IP literal (v4 or v6) or a host name; at most 255 bytes
      * @param port 0..65535
      * @param options optional settings, or null
@@ -119,8 +130,8 @@ public final class Context implements AutoCloseable {
      *     {@link ContextConfig#maxSockets(int) quota} is full ({@link #lastError()} says which)
      */
     public int connect(int type, String host, int port, ConnectOptions options) {
-        if (type != SocketType.TCP && type != SocketType.UDP) {
-            return fail(type == SocketType.SSL ? "TLS sockets are not available yet" : "unsupported socket type: type=" + type);
+        if (type != SocketType.TCP && type != SocketType.UDP && type != SocketType.SSL) {
+            return fail("unsupported socket type: type=" + type);
         }
         if (port < 0 || port > 65535) {
             return fail("port must be in 0..65535: port=" + port);
@@ -128,12 +139,16 @@ public final class Context implements AutoCloseable {
         if (host == null || host.isEmpty() || !fitsIn255Bytes(host)) {
             return fail("host must be 1..255 bytes: host=" + host);
         }
-        int kind = type == SocketType.UDP ? Slot.KIND_UDP : Slot.KIND_TCP;
+        int kind = type == SocketType.UDP ? Slot.KIND_UDP : type == SocketType.SSL ? Slot.KIND_TLS : Slot.KIND_TCP;
         Slot slot = openSlot(kind, options);
         if (slot == null) {
             return -1;
         }
         int id = slot.id;
+        if (kind == Slot.KIND_TLS) {
+            long timeoutMs = options != null && options.timeoutMs > 0 ? options.timeoutMs : config.connectTimeoutMs;
+            slot.tls = TlsState.prepare(options == null ? null : options.tls, host, port, timeoutMs);
+        }
         loop.submit(new Command.Connect(slot, id, host, port, options));
         return id;
     }
@@ -327,7 +342,7 @@ public final class Context implements AutoCloseable {
         // The volatile store publishes the read; the load after it pairs with the loop's
         // "ackWanted, then recvAnnounce" (see Slot).
         slot.recvAnnounce = Slot.IDLE;
-        if (slot.ackWanted || (slot.kind == Slot.KIND_TCP && slot.recv.readable() > 0)) {
+        if (slot.ackWanted || (slot.kind != Slot.KIND_UDP && slot.recv.readable() > 0)) {
             loop.signal(slot, Slot.SIGNAL_RECV);
         }
     }
@@ -428,6 +443,49 @@ public final class Context implements AutoCloseable {
     public String reason(int id) {
         Slot slot = own(id);
         return slot == null ? null : slot.reason;
+    }
+
+    /**
+     * The code of a TLS socket's failure, for bindings that report {@code ERR_*} numbers:
+     * {@link ErrorCode#ERR_SSL_EHANDESHAK} for a failed handshake (verification, alert,
+     * protocol mismatch, the server closing it), {@link ErrorCode#ERR_ETIMEOUT} when the
+     * handshake timed out, {@link ErrorCode#ERR_SSL_EINIT} for TLS material or settings
+     * that cannot be used (bad PEM, encrypted key, ALPN on an old JVM), and
+     * {@link ErrorCode#ERR_SSL_EINVALID} for a failure after the handshake (a bad record,
+     * an alert, or the connection ending without {@code close_notify}). {@link #reason(int)}
+     * says the same in words.
+     *
+     * @param id the socket
+     * @return the code, or {@link ErrorCode#ERR_OK} when there was no TLS failure (or the id
+     *     is unknown)
+     */
+    public int tlsError(int id) {
+        Slot slot = own(id);
+        return slot == null ? ErrorCode.ERR_OK : slot.tlsError;
+    }
+
+    /**
+     * The TLS session of an SSL socket, once its {@code CONN_CNF} (result 0) was posted:
+     * protocol ({@code getProtocol()}), cipher suite, the server's certificates.
+     *
+     * @param id the socket
+     * @return the session, or null (not an SSL socket, not connected yet, unknown id)
+     */
+    public SSLSession tlsSession(int id) {
+        Slot slot = own(id);
+        return slot == null ? null : slot.tlsSession;
+    }
+
+    /**
+     * The application protocol ALPN settled on ({@link io.luanio.tls.TlsOptions#alpn}), once
+     * an SSL socket's {@code CONN_CNF} (result 0) was posted.
+     *
+     * @param id the socket
+     * @return the protocol, or null when none was agreed (or none offered, or unknown id)
+     */
+    public String applicationProtocol(int id) {
+        Slot slot = own(id);
+        return slot == null ? null : slot.applicationProtocol;
     }
 
     /**

@@ -50,6 +50,8 @@ final class Loop implements Runnable {
     static final int TIMER_DNS = 6;
     /** A connect-by-name step (Happy Eyeballs): target is the slot, payload its id, tag the step. */
     static final int TIMER_NAME_CONNECT = 7;
+    static final int TIMER_HANDSHAKE = 8;
+    static final int TIMER_TLS_CONFIRM = 9;
 
     /** How long a graceful close may wait for the peer to take the queued bytes. */
     static final long CLOSE_TIMEOUT_NS = TimeUnit.SECONDS.toNanos(30);
@@ -82,11 +84,13 @@ final class Loop implements Runnable {
     final boolean preferIpv6;
     final long connectionAttemptDelayNs;
     final long resolutionDelayNs;
+    final TlsIo tlsIo;
 
     // Loop-thread state.
     long nowNs;
     final ByteBuffer[] views = new ByteBuffer[64];
     final ByteBuffer datagramBuffer = ByteBuffer.allocateDirect(65536);
+    final NetBuffers netBuffers;
     private final Consumer<SelectionKey> onKey = this::onSelected;
     private final TimerHeap.Expiry onTimer = this::onTimer;
     private Context[] touched = new Context[16];
@@ -116,6 +120,8 @@ final class Loop implements Runnable {
         this.connectionAttemptDelayNs = TimeUnit.MILLISECONDS.toNanos(resolverConfig.connectionAttemptDelayMs());
         this.resolutionDelayNs = TimeUnit.MILLISECONDS.toNanos(resolverConfig.resolutionDelayMs());
         this.resolver = new Resolver(resolverConfig, new ResolverHost());
+        this.tlsIo = new TlsIo(this);
+        this.netBuffers = new NetBuffers(config.maxPooledBytes);
     }
 
     /** What the resolver uses of the loop: selector, clock, timers, command queue. */
@@ -215,6 +221,9 @@ final class Loop implements Runnable {
         slot.reason = null;
         slot.localPort = 0;
         slot.remote = null;
+        slot.tlsError = ErrorCode.ERR_OK;
+        slot.tlsSession = null;
+        slot.applicationProtocol = null;
         slot.recvAnnounce = Slot.IDLE;
         slot.ackWanted = false;
         slot.resetLoopState();
@@ -224,6 +233,8 @@ final class Loop implements Runnable {
             if (kind == Slot.KIND_UDP) {
                 // Room for the bound plus one largest datagram and its frame header.
                 recvBytes = (int) Math.min(Integer.MAX_VALUE - 16, (long) recvBytes + UdpIo.MIN_ROOM);
+            } else if (kind == Slot.KIND_TLS) {
+                recvBytes = Math.max(recvBytes, TlsIo.MIN_RECEIVE_BYTES); // room for one whole record
             }
             slot.recv = reuse(slot.recv, recvBytes, false);
             slot.send = reuse(slot.send, sendBytes, true);
@@ -529,6 +540,7 @@ final class Loop implements Runnable {
         switch (slot.kind) {
             case Slot.KIND_TCP: return tcpIo;
             case Slot.KIND_UDP: return udpIo;
+            case Slot.KIND_TLS: return tlsIo;
             default: return listenerIo;
         }
     }
@@ -682,6 +694,11 @@ final class Loop implements Runnable {
     }
 
     void closeChannel(Slot slot) {
+        TlsState tls = slot.tls;
+        if (tls != null) {
+            slot.tls = null;
+            tls.dispose(netBuffers);
+        }
         SelectionKey key = slot.key;
         if (key != null) {
             key.cancel();

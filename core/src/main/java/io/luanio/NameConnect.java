@@ -68,7 +68,7 @@ final class NameConnect {
         this.host = command.host;
         this.port = command.port;
         this.options = command.options;
-        this.tcp = slot.kind == Slot.KIND_TCP;
+        this.tcp = slot.kind != Slot.KIND_UDP; // TCP and TLS race addresses; UDP takes the first
         this.preferIpv6 = loop.preferIpv6;
     }
 
@@ -291,7 +291,7 @@ final class NameConnect {
         loop.applyPendingOptions(slot);
         // The channel is connected: TCP's own connect path (finishConnect answers true at
         // once) cancels the connect timer and posts CONN_CNF.
-        loop.tcpIo.onReady(slot, SelectionKey.OP_CONNECT);
+        loop.ioFor(slot).onReady(slot, SelectionKey.OP_CONNECT); // TLS sockets go on to their handshake
     }
 
     private void fail(String reason) {

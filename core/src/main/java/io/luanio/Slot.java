@@ -6,6 +6,7 @@ import java.net.InetSocketAddress;
 import java.nio.channels.SelectableChannel;
 import java.nio.channels.SelectionKey;
 import java.util.concurrent.atomic.AtomicIntegerFieldUpdater;
+import javax.net.ssl.SSLSession;
 
 /**
  * One entry of the {@link SocketTable}: a socket's state, shared between its owner's
@@ -32,6 +33,10 @@ import java.util.concurrent.atomic.AtomicIntegerFieldUpdater;
  *     resets it after every {@code recv} and then reads {@code ackWanted}: when the loop
  *     waits for that read (queue full, close pending) it sets {@code ackWanted} first and
  *     reads {@code recvAnnounce} after, so one of the two always sees the other.</li>
+ * <li>{@code tlsError}, {@code tlsSession}, {@code applicationProtocol}: written by the
+ *     loop (before the event that makes them interesting is posted), read by the owner.</li>
+ * <li>{@code tls}: set by the owner in {@code connect} before the connect command is
+ *     queued (the queue hands it over), then touched by the loop alone.</li>
  * <li>Everything under "loop only" is touched by the loop thread alone.</li>
  * </ul>
  */
@@ -47,6 +52,7 @@ final class Slot {
     // Kinds.
     static final int KIND_TCP = 0;
     static final int KIND_UDP = 1;
+    static final int KIND_TLS = 2;
     static final int KIND_LISTENER = 3;
 
     // Signal bits.
@@ -76,6 +82,9 @@ final class Slot {
     volatile String reason;
     volatile int localPort;
     volatile InetSocketAddress remote;
+    volatile int tlsError;
+    volatile SSLSession tlsSession;
+    volatile String applicationProtocol;
 
     PagedByteQueue recv;
     PagedByteQueue send;
@@ -87,6 +96,8 @@ final class Slot {
     volatile boolean ackWanted;
 
     // ------------------------------------------------------------ loop only
+    /** TLS sockets: the engine and ciphertext buffers; null once the channel is closed. */
+    TlsState tls;
     SelectableChannel channel;
     SelectionKey key;
     long timer = TimerHeap.NO_TIMER;
@@ -153,6 +164,7 @@ final class Slot {
 
     /** Resets the loop-only fields for a new socket in this slot. */
     void resetLoopState() {
+        tls = null;
         channel = null;
         key = null;
         timer = TimerHeap.NO_TIMER;

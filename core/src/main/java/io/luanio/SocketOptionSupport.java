@@ -52,7 +52,7 @@ final class SocketOptionSupport {
     }
 
     private static SocketOption<?> optionFor(int kind, int level, int name) {
-        boolean tcp = kind == Slot.KIND_TCP;
+        boolean tcp = kind == Slot.KIND_TCP || kind == Slot.KIND_TLS;
         if (level == SocketOptions.SOL_SOCKET) {
             switch (name) {
                 case SocketOptions.SO_REUSEADDR: return StandardSocketOptions.SO_REUSEADDR;

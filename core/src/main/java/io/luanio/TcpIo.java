@@ -14,9 +14,10 @@ import java.util.concurrent.TimeUnit;
  * TCP on the loop: non-blocking connect with a timeout, scattering reads straight into
  * the receive queue, gathering writes straight from the send queue, and the receive
  * indication rule of SPEC.md section 2 (at most one {@code RECV_IND} outstanding; it
- * announces every unread byte).
+ * announces every unread byte). {@link TlsIo} extends it: same connect, same receive
+ * indications, with an {@code SSLEngine} between the queues and the channel.
  */
-final class TcpIo extends ConnectionIo {
+class TcpIo extends ConnectionIo {
     /** Bytes one read call may take. */
     private static final int READ_CHUNK = 64 * 1024;
     /** Read calls per readiness event, so one busy socket cannot starve the others. */
@@ -108,14 +109,19 @@ final class TcpIo extends ConnectionIo {
     }
 
     private void connected(Slot slot) {
-        if (!slot.casState(Slot.CONNECTING, Slot.CONNECTED)) {
-            loop.failConnect(slot, "closed by its owner before it connected");
-            return;
-        }
         try {
             slot.localPort = ((InetSocketAddress) ((SocketChannel) slot.channel).getLocalAddress()).getPort();
         } catch (IOException e) {
             slot.localPort = 0;
+        }
+        onTcpConnected(slot);
+    }
+
+    /** TCP is connected: a TCP socket is open now (TLS overrides this to start its handshake). */
+    void onTcpConnected(Slot slot) {
+        if (!slot.casState(Slot.CONNECTING, Slot.CONNECTED)) {
+            loop.failConnect(slot, "closed by its owner before it connected");
+            return;
         }
         slot.phase = Slot.PHASE_OPEN;
         updateInterest(slot); // OP_CONNECT off, OP_READ on

@@ -23,9 +23,12 @@
  *
  * <p>Package-private classes are the implementation: {@code Loop} (the duty cycle),
  * {@code SocketTable} and {@code Slot} (ids and per-socket state), {@code TcpIo},
- * {@code UdpIo}, {@code ListenerIo} (one handler per socket kind), {@code NameConnect}
- * (connecting to a host name: lookups, then Happy Eyeballs). Names are resolved by
- * {@link io.luanio.dns.Resolver}, which the loop owns; {@link io.luanio.Context#lookup}
- * is its API for callers.
+ * {@code UdpIo}, {@code ListenerIo}, {@code TlsIo} (one handler per socket kind; TLS is TCP
+ * plus an {@code SSLEngine} state machine, with {@code TlsState} per socket,
+ * {@code TlsSetup} for engines and cached {@code SSLContext}s, {@code NetBuffers} for the
+ * pooled ciphertext buffers), {@code NameConnect} (connecting to a host name: lookups,
+ * then Happy Eyeballs). TLS settings and PEM parsing are public in {@link io.luanio.tls};
+ * names are resolved by {@link io.luanio.dns.Resolver}, which the loop owns, and
+ * {@link io.luanio.Context#lookup} is its API for callers.
  */
 package io.luanio;

@@ -7,6 +7,8 @@
  *     ({@link io.luanio.jmh.loop.RoundTripBenchmark}).</li>
  * <li>{@code io.luanio.jmh.dns}: cached lookups and the DNS codec
  *     ({@link io.luanio.jmh.dns.CachedLookupBenchmark}, {@link io.luanio.jmh.dns.CodecBenchmark}).</li>
+ * <li>{@code io.luanio.jmh.tls}: TLS through the loop, request/response and bulk
+ *     ({@link io.luanio.jmh.tls.TlsBenchmark}).</li>
  * </ul>
  *
  * <h2>Running</h2>
