@@ -12,7 +12,6 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
-import org.junit.jupiter.api.Disabled;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -142,7 +141,6 @@ class LuatAppTest {
         }
     }
 
-    @Disabled("needs TLS: enable once the core's TLS support is merged into this branch")
     @Test
     void theSameOverTlsAloneAndAsAHundredInstances() throws Exception {
         try (TlsEchoServer echo = TlsEchoServer.start()) {

@@ -130,7 +130,7 @@ final class PocSocket implements ScriptHost.EventSink, AutoCloseable {
             connected = true;
             return LuaValue.varargsOf(LuaValue.TRUE, LuaValue.NIL);
         }
-        String error = connResult < 0 ? Errors.TIMEOUT : Errors.of(ctx.reason(id));
+        String error = connResult < 0 || ctx.tlsError(id) == ErrorCode.ERR_ETIMEOUT ? Errors.TIMEOUT : Errors.of(ctx.reason(id));
         abandon();
         return fail(error);
     }

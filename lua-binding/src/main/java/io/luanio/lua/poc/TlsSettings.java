@@ -1,12 +1,14 @@
 package io.luanio.lua.poc;
 
 import io.luanio.ConnectOptions;
+import io.luanio.tls.TlsOptions;
 import org.luaj.vm2.LuaTable;
 import org.luaj.vm2.LuaValue;
 
 /**
- * The TLS options of {@code socket.new} ({@code verify}, {@code ca}, {@code cert},
- * {@code key}, {@code alpn}) and their mapping onto the core.
+ * The TLS options of {@code socket.new} and their mapping onto the core. The POC module
+ * does not verify by default (scanners reach self-signed hosts): {@code verify = true}, or
+ * the runner's {@code --verify-tls}, turns on chain and host-name checks.
  */
 final class TlsSettings {
     boolean verify;
@@ -29,6 +31,8 @@ final class TlsSettings {
             for (int i = 0; i < n; i++) {
                 s.alpn[i] = alpn.get(i + 1).checkjstring();
             }
+        } else if (!alpn.isnil()) {
+            s.alpn = new String[] {alpn.checkjstring()};
         }
         return s;
     }
@@ -39,10 +43,33 @@ final class TlsSettings {
     }
 
     /**
-     * Applies TLS settings to a connect; returns an error string, or null.
+     * Applies a socket's TLS settings to a connect.
+     *
+     * @return null, or the error string for a setting the core refuses
      */
     static String apply(PocSocket socket, String address, ConnectOptions options) {
-        // TLS arrives with the TLS issue; until then a TLS connect fails clearly.
-        return "tls: not available in this build";
+        TlsSettings s = socket.tlsSettings != null ? socket.tlsSettings : new TlsSettings();
+        try {
+            TlsOptions tls = new TlsOptions()
+                .verify(s.verify || socket.host.options().verifyTls())
+                .serverName(socket.serverName != null ? socket.serverName : address)
+                .handshakeTimeoutMs(Math.max(1, (long) Math.ceil(socket.timeoutSeconds * 1000)));
+            if (s.ca != null) {
+                tls.trustPem(s.ca);
+            }
+            if (s.cert != null || s.key != null) {
+                if (s.cert == null || s.key == null) {
+                    return "tls: cert and key go together";
+                }
+                tls.clientCertificate(s.cert, s.key);
+            }
+            if (s.alpn != null && s.alpn.length > 0) {
+                tls.alpn(s.alpn);
+            }
+            options.tls(tls);
+            return null;
+        } catch (IllegalArgumentException e) {
+            return "tls: " + e.getMessage();
+        }
     }
 }
