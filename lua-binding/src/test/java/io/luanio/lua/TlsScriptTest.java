@@ -98,7 +98,7 @@ class TlsScriptTest {
                 "assert(try({hostName = '127.0.0.1', caCert = other}, 1) == true, 'insist 1 keeps the connection')",
                 "assert(try({hostName = '127.0.0.1'}) == true, 'without caCert nothing is verified')",
                 "assert(try(nil) == true, 'no cert table at all')",
-                "local ok, err = pcall(socketcore.sock_conn, 2, '127.0.0.1', port, {caCert = 5})",
+                "local ok, err = pcall(socketcore.sock_conn, 2, '127.0.0.1', port, {caCert = {}})",
                 "assert(not ok and err:find('cert.caCert must be a string'), err)",
                 "-- a client certificate without its key: the socket opens, its CONN_CNF reports the bad material",
                 "local bad = socketcore.sock_conn(2, '127.0.0.1', port, {clientCert = ca})",
