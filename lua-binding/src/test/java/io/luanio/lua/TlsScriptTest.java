@@ -100,8 +100,9 @@ class TlsScriptTest {
                 "assert(try(nil) == true, 'no cert table at all')",
                 "local ok, err = pcall(socketcore.sock_conn, 2, '127.0.0.1', port, {caCert = {}})",
                 "assert(not ok and err:find('cert.caCert must be a string'), err)",
-                "-- a client certificate without its key: the socket opens, its CONN_CNF reports the bad material",
-                "local bad = socketcore.sock_conn(2, '127.0.0.1', port, {clientCert = ca})",
+                "assert(socketcore.sock_conn(2, '127.0.0.1', port, {clientCert = ca}) == nil, 'a client certificate without its key')",
+                "-- unusable material: the socket opens, its CONN_CNF reports it",
+                "local bad = socketcore.sock_conn(2, '127.0.0.1', port, {caCert = 'not a certificate'})",
                 "assert(bad and await(rtos.MSG_SOCK_CONN_CNF, bad).result == 1)",
                 "assert(socketcore.sock_destroy(bad) == 1)"),
                 server.port, ca, otherCa);

@@ -23,10 +23,15 @@ final class LuatTls {
     static int connect(ScriptHost host, String address, int port, LuaTable cert, long insist, long hostNameFlag,
                        ConnectOptions options) {
         String hostName = field(cert, "hostName");
+        String clientCert = field(cert, "clientCert");
+        String clientKey = field(cert, "clientKey");
+        if ((clientCert == null) != (clientKey == null)) {
+            return -1; // a client certificate needs its key (and a key its certificate)
+        }
         TlsOptions tls;
         try {
             tls = TlsOptions.socketcore(hostName != null ? hostName : address, field(cert, "caCert"),
-                field(cert, "clientCert"), field(cert, "clientKey"),
+                clientCert, clientKey,
                 insist < 0 ? -1 : (int) Math.min(insist, 1), (int) Math.max(0, Math.min(hostNameFlag, 1)));
         } catch (IllegalArgumentException e) {
             return -1; // e.g. a clientCert without its clientKey: no socket can be opened
