@@ -20,6 +20,11 @@ import java.util.concurrent.TimeUnit;
 class TcpIo extends ConnectionIo {
     /** Bytes one read call may take. */
     private static final int READ_CHUNK = 64 * 1024;
+    /**
+     * Pages one read call may fill: the current page's rest and the next page. Reading into
+     * every free page would take pages from the pool that a small message never touches.
+     */
+    private static final int READ_PAGES = 2;
     /** Read calls per readiness event, so one busy socket cannot starve the others. */
     private static final int READS_PER_EVENT = 4;
     /** Write calls per flush. */
@@ -138,7 +143,7 @@ class TcpIo extends ConnectionIo {
         PagedByteQueue queue = slot.recv;
         ByteBuffer[] views = loop.views;
         for (int i = 0; i < READS_PER_EVENT; i++) {
-            int count = queue.writeViews(views, READ_CHUNK);
+            int count = queue.writeViews(views, READ_CHUNK, READ_PAGES);
             if (count == 0) {
                 pauseFull(slot);
                 return;

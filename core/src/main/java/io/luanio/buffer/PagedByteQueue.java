@@ -264,10 +264,26 @@ public final class PagedByteQueue {
      * @return the number of views set up (0 when the queue is full)
      */
     public int writeViews(ByteBuffer[] views, int maxBytes) {
+        return writeViews(views, maxBytes, views.length);
+    }
+
+    /**
+     * Producer side: as {@link #writeViews(ByteBuffer[], int)}, over at most
+     * {@code maxViews} pages. Pages are taken only for the views set up, so a small cap keeps
+     * a busy socket from holding pages it will not fill (one read of a small message needs
+     * one page, not the whole free space's worth).
+     *
+     * @param views receives the views, starting at index 0
+     * @param maxBytes the most bytes to expose
+     * @param maxViews the most views (pages) to set up
+     * @return the number of views set up (0 when the queue is full)
+     */
+    public int writeViews(ByteBuffer[] views, int maxBytes, int maxViews) {
         int want = Math.min(maxBytes, writable());
         long pos = producerPosition;
         int count = 0;
-        while (want > 0 && count < views.length) {
+        int limit = Math.min(maxViews, views.length);
+        while (want > 0 && count < limit) {
             ByteBuffer view = producerViewAt(pos);
             int n = Math.min(want, view.remaining());
             view.limit(view.position() + n);
@@ -354,6 +370,13 @@ public final class PagedByteQueue {
     }
 
     private long putInt(long pos, int value) {
+        int offset = (int) pos & pageMask;
+        if (offset <= pageMask - 3) {
+            // Within one page: one absolute store (big-endian, the buffer's default order).
+            ByteBuffer view = producerViewAt(pos);
+            view.putInt(offset, value);
+            return pos + 4;
+        }
         for (int shift = 24; shift >= 0; shift -= 8) {
             ByteBuffer view = producerViewAt(pos);
             view.put((byte) (value >>> shift));
@@ -443,6 +466,10 @@ public final class PagedByteQueue {
             throw new IllegalStateException("fewer than 4 bytes readable: readable=" + readable());
         }
         long pos = consumerPosition;
+        int offset = (int) pos & pageMask;
+        if (offset <= pageMask - 3) {
+            return consumerViewAt(pos).getInt(offset); // within one page: one absolute load
+        }
         int value = 0;
         for (int i = 0; i < 4; i++) {
             value = (value << 8) | (consumerViewAt(pos + i).get() & 0xFF);
