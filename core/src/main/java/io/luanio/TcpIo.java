@@ -154,7 +154,7 @@ class TcpIo extends ConnectionIo {
             }
             long n;
             try {
-                n = channel.read(views, 0, count);
+                n = count == 1 ? channel.read(views[0]) : channel.read(views, 0, count); // one buffer: no iovec set-up
             } catch (IOException e) {
                 fail(slot, Loop.describe(e));
                 return;
@@ -240,7 +240,7 @@ class TcpIo extends ConnectionIo {
             }
             long n;
             try {
-                n = channel.write(views, 0, count);
+                n = count == 1 ? channel.write(views[0]) : channel.write(views, 0, count);
             } catch (IOException e) {
                 fail(slot, Loop.describe(e));
                 return;
