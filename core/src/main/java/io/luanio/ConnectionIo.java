@@ -1,5 +1,6 @@
 package io.luanio;
 
+import java.net.InetAddress;
 import java.nio.channels.SelectionKey;
 
 /**
@@ -47,6 +48,25 @@ abstract class ConnectionIo extends SocketIo {
 
     /** Announces readable bytes if no indication is outstanding (TCP); nothing for UDP. */
     abstract void announce(Slot slot);
+
+    /**
+     * The first step of every connect: a close that came first ends it; a host name goes to
+     * the resolver ({@link NameConnect}).
+     *
+     * @return the literal address to connect to now, or null when the connect went elsewhere
+     */
+    InetAddress beginConnect(Slot slot, Command.Connect command) {
+        slot.phase = Slot.PHASE_CONNECTING;
+        if (slot.state == Slot.CLOSING) {
+            loop.failConnect(slot, "closed by its owner before it connected");
+            return null;
+        }
+        InetAddress address = InetLiterals.parse(command.host);
+        if (address == null) {
+            loop.connectByName(slot, command); // resolve, then connect (NameConnect)
+        }
+        return address;
+    }
 
     @Override
     void onSignals(Slot slot, int bits) {

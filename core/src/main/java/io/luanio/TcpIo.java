@@ -38,15 +38,9 @@ class TcpIo extends ConnectionIo {
 
     @Override
     void open(Slot slot, Command.Connect command) {
-        slot.phase = Slot.PHASE_CONNECTING;
-        if (slot.state == Slot.CLOSING) {
-            loop.failConnect(slot, "closed by its owner before it connected");
-            return;
-        }
-        InetAddress address = InetLiterals.parse(command.host);
+        InetAddress address = beginConnect(slot, command);
         if (address == null) {
-            loop.connectByName(slot, command); // resolve, then race the addresses (NameConnect)
-            return;
+            return; // closed first, or a host name: the resolver takes it from here
         }
         ConnectOptions options = command.options;
         try {
