@@ -4,7 +4,7 @@
  *
  * <ul>
  * <li>{@code io.luanio.jmh.loop}: the event loop end to end over loopback
- *     ({@link io.luanio.jmh.loop.RoundTripBenchmark}).</li>
+ *     ({@link io.luanio.jmh.loop.RequestResponseBenchmark}).</li>
  * <li>{@code io.luanio.jmh.dns}: cached lookups and the DNS codec
  *     ({@link io.luanio.jmh.dns.CachedLookupBenchmark}, {@link io.luanio.jmh.dns.CodecBenchmark}).</li>
  * <li>{@code io.luanio.jmh.tls}: TLS through the loop, request/response and bulk
@@ -14,7 +14,7 @@
  * <h2>Running</h2>
  * <pre>
  * mvn -B -q install -DskipTests                 # builds jmh/target/benchmarks.jar
- * java -jar jmh/target/benchmarks.jar RoundTripBenchmark -prof gc
+ * java -jar jmh/target/benchmarks.jar RequestResponseBenchmark -prof gc
  * java -jar jmh/target/benchmarks.jar -l        # lists every benchmark
  * </pre>
  * {@code -prof gc} adds {@code gc.alloc.rate.norm}: bytes allocated per operation by every
