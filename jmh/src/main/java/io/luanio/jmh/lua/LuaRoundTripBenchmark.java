@@ -25,13 +25,26 @@ import org.openjdk.jmh.annotations.State;
 import org.openjdk.jmh.annotations.TearDown;
 
 /**
- * A Lua-level request/response loop: a script sends 64 bytes with {@code socketcore},
- * waits with {@code rtos.receive} for its SEND_CNF and the echo's RECV_IND, and reads it
- * with {@code sock_recv}, against the same work done through the Java API.
+ * A Lua-level request/response loop over one loopback TCP connection, 64 bytes each way,
+ * through both Lua socket APIs, against the same work done through the Java API:
+ * <ul>
+ * <li>{@code lua}: {@code socketcore} (Luat, asynchronous): {@code sock_send}, then
+ *     {@code rtos.receive} for the SEND_CNF and the echo's RECV_IND, and
+ *     {@code sock_recv}.</li>
+ * <li>{@code poc}: the blocking POC {@code socket} module: {@code sock:send(request)}
+ *     (returns once the bytes were written), then {@code sock:recv} until 64 bytes are
+ *     back; the script checks they are the request's.</li>
+ * <li>{@code javaApi}: {@code ctx.send}, {@code ctx.poll}, {@code ctx.recv}: the
+ *     baseline, what the binding costs on top of.</li>
+ * </ul>
  *
- * <p>Both variants run on one loop thread each against the same {@link EchoServer}; the
- * difference is the cost of the LuaJ binding (argument checks, message tables, Lua
- * strings).
+ * <p>The Lua functions run on the benchmark thread (the script's thread), each variant on
+ * its own loop against the same {@link EchoServer}; the difference is the cost of the LuaJ
+ * binding (argument checks, message tables, Lua strings, the blocking module's waits).
+ *
+ * <pre>
+ * java -jar jmh/target/benchmarks.jar LuaRoundTripBenchmark -prof gc
+ * </pre>
  */
 public class LuaRoundTripBenchmark extends BenchmarkBase {
     static final int MESSAGE_BYTES = 64;
@@ -60,6 +73,28 @@ public class LuaRoundTripBenchmark extends BenchmarkBase {
         "  return got",
         "end");
 
+    /** The POC side: the same round trip with the blocking {@code socket} module. */
+    static final String POC_SCRIPT = String.join("\n",
+        "local port = ...",
+        "local socket = require('socket')",
+        "local sock = socket.new()",
+        "sock:timeout(10)",
+        "assert(sock:connect('tcp', '127.0.0.1', port))",
+        "local request = string.rep('x', 64)",
+        "function roundtrip()",
+        "  local ok, err = sock:send(request)",
+        "  if not ok then error('send: ' .. tostring(err)) end",
+        "  local got, response = 0, nil",
+        "  while got < 64 do",
+        "    local data, n, rerr = sock:recv(64 - got)",
+        "    if rerr then error('recv: ' .. rerr) end",
+        "    got = got + n",
+        "    response = response and response .. data or data",
+        "  end",
+        "  if response ~= request then error('wrong bytes: ' .. response) end",
+        "  return got",
+        "end");
+
     /** Creates the benchmark (JMH does). */
     public LuaRoundTripBenchmark() {
     }
@@ -73,6 +108,17 @@ public class LuaRoundTripBenchmark extends BenchmarkBase {
     @Benchmark
     public int lua(LuaClient lua) {
         return lua.roundtrip.call().toint();
+    }
+
+    /**
+     * The round trip written in Lua with the blocking POC {@code socket} module.
+     *
+     * @param poc the script
+     * @return bytes echoed (64)
+     */
+    @Benchmark
+    public int poc(PocClient poc) {
+        return poc.roundtrip.call().toint();
     }
 
     /**
@@ -143,6 +189,40 @@ public class LuaRoundTripBenchmark extends BenchmarkBase {
         }
 
         /** Closes the script's sockets and the loop. */
+        @TearDown(Level.Trial)
+        public void tearDown() {
+            host.close();
+            loop.close();
+        }
+    }
+
+    /** A loop and a LuaJ script using the POC {@code socket} module, connected to the server. */
+    @State(Scope.Thread)
+    public static class PocClient {
+        EventLoop loop;
+        ScriptHost host;
+        LuaValue roundtrip;
+
+        /** Creates the state (JMH does). */
+        public PocClient() {
+        }
+
+        /**
+         * Loads the script, which connects.
+         *
+         * @param server the echo server
+         * @throws IOException when the server's port is unknown
+         */
+        @Setup(Level.Trial)
+        public void setUp(Server server) throws IOException {
+            loop = EventLoop.start(new EventLoopConfig().threadName("luanio-loop-poc"));
+            Globals globals = JsePlatform.standardGlobals();
+            host = Luanio.install(globals, loop, new ScriptOptions());
+            globals.load(POC_SCRIPT, "poc-roundtrip.lua").call(LuaValue.valueOf(server.echo.port()));
+            roundtrip = globals.get("roundtrip");
+        }
+
+        /** Closes the script's socket and the loop. */
         @TearDown(Level.Trial)
         public void tearDown() {
             host.close();

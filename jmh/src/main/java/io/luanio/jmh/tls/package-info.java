@@ -1,6 +1,8 @@
 /**
- * TLS through the loop: request/response and bulk echo over one TLS 1.3 connection,
- * luanio's {@code SocketType.SSL} against a hand-written SSLEngine + java.nio client on the
- * same echo server ({@link io.luanio.jmh.tls.TlsBenchmark}).
+ * TLS through the loop, luanio's {@code SocketType.SSL} against a hand-written SSLEngine +
+ * java.nio client on the same JDK echo server ({@link io.luanio.jmh.tls.TlsEchoServer}):
+ * request/response and bulk echo over one TLS 1.3 connection
+ * ({@link io.luanio.jmh.tls.TlsBenchmark}), and connection set-up, full or resumed
+ * handshakes ({@link io.luanio.jmh.tls.TlsHandshakeBenchmark}).
  */
 package io.luanio.jmh.tls;
