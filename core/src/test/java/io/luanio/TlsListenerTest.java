@@ -321,7 +321,16 @@ class TlsListenerTest {
 
     @Test
     void garbageAndSilentClientsAreDroppedWithoutDisturbingOthers() throws Exception {
-        TlsServerOptions tls = localhost().handshakeTimeoutMs(500);
+        garbageAndSilentClients(localhost().handshakeTimeoutMs(500));
+    }
+
+    @Test
+    void garbageAndSilentClientsAreDroppedBeforeAVirtualHostIsChosen() throws Exception {
+        // With virtual hosts the ClientHello is read before any engine exists: same outcome.
+        garbageAndSilentClients(localhost().virtualHost("sni.test", pem("sni.pem"), pem("sni.key")).handshakeTimeoutMs(500));
+    }
+
+    private static void garbageAndSilentClients(TlsServerOptions tls) throws Exception {
         try (Harness h = new Harness()) {
             int listener = listen(h, tls);
             int port = h.ctx.localPort(listener);
