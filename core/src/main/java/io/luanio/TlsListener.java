@@ -37,14 +37,15 @@ import javax.net.ssl.X509ExtendedKeyManager;
  * one context's key manager is not enough.)
  */
 final class TlsListener {
+    /** Index of the entry for names no virtual host matches (and for clients without SNI). */
+    private static final int FALLBACK = 0;
+
     /** Why the options could not be used (the listen then fails with ERR_SSL_EINIT), or null. */
     final String setupFailure;
     final long handshakeTimeoutNs;
     /** The server name of each entry (null for the default), then its context. */
     private final String[] names;
     private final SSLContext[] contexts;
-    /** Index of the entry for names no virtual host matches (and for clients without SNI). */
-    private static final int FALLBACK = 0;
     private final SSLParameters parameters;
     /** Accepted connections whose handshake is running (loop thread only). */
     final Set<TlsState> pending = new HashSet<>();
