@@ -313,6 +313,14 @@ class TlsListenerTest {
                     subject((X509Certificate) h.ctx.tlsSession(id).getPeerCertificates()[0]));
                 h.closeAndDestroy(id);
             }
+            // One the CA does not vouch for: the JDK's server goes on without a client identity.
+            try (SSLSocket s = connect(clientWithOwnCa("unknown-ca.pem", "unknown-ca.key"), port, "localhost")) {
+                s.startHandshake();
+                int id = accepted(h, listener);
+                assertThrows(SSLPeerUnverifiedException.class, () -> h.ctx.tlsSession(id).getPeerCertificates(),
+                    "an unverified certificate is never shown as the peer's");
+                h.closeAndDestroy(id);
+            }
             h.closeAndDestroy(listener);
         }
     }

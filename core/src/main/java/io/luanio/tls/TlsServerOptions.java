@@ -44,8 +44,10 @@ public final class TlsServerOptions {
         /** No client certificate is asked for (the default). */
         NONE,
         /**
-         * A certificate is asked for but optional: a client that sends none is accepted;
-         * one that sends a certificate the trusted CAs do not vouch for is refused.
+         * A certificate is asked for but optional: a client that sends none, or one the
+         * trusted CAs do not vouch for, is accepted without a client identity (its session
+         * has no peer certificates; this is the JDK's rule). Only a verified certificate is
+         * ever shown as the peer's.
          */
         REQUEST,
         /** A certificate is required and must chain to the trusted CAs. */

@@ -20,7 +20,7 @@ import org.luaj.vm2.Varargs;
  *                                  virtual hosts chosen by the name the client asks for (SNI);
  *                                  without cert/key, the first name in sorted order is the default
  *  ca = pem, verify = true         require a client certificate that chains to ca
- *            verify = "optional"   ask for one; a client without one is accepted
+ *            verify = "optional"   ask for one; a client without one (or with an unverified one) is accepted
  *  alpn = { "h2", "http/1.1" }     application protocols, in preference order
  * </pre>
  *
