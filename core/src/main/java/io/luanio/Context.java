@@ -163,8 +163,42 @@ public final class Context implements AutoCloseable {
      * @param port 0..65535; 0 picks a free port
      * @param backlog pending-connection queue length; 0 or less for the system default
      * @return the listener's id, or -1 ({@link #lastError()} says why)
+     * @see #listen(String, int, int, ListenOptions)
      */
     public int listen(String host, int port, int backlog) {
+        return listen(host, port, backlog, null);
+    }
+
+    /**
+     * Opens a listener, TCP or (with {@link ListenOptions#tls}) TLS. The outcome is a
+     * {@link EventType#CONN_CNF}: result 0 once it listens ({@link #localPort(int)} is then
+     * the bound port), result 1 when it cannot bind, or, for TLS, when the server's
+     * certificates or settings cannot be used ({@link #reason(int)} starts with
+     * {@code "tls: "}, {@link #tlsError(int)} is {@link ErrorCode#ERR_SSL_EINIT}). The PEM
+     * text is parsed and the {@code SSLContext} built here, on the calling thread, once per
+     * listener.
+     *
+     * <p>Every accepted connection is an {@link EventType#ACCEPT_IND} on the listener whose
+     * value is the new socket's id, owned by this context and already connected.
+     *
+     * <p><b>TLS listeners.</b> An accepted connection is announced only once its server
+     * handshake is complete: after its {@code ACCEPT_IND} it is an {@link SocketType#SSL}
+     * socket exactly like a connected one (send at once; {@link #tlsSession(int)} holds the
+     * session, with the client's certificate when one was asked for and the server name the
+     * client requested; {@link #applicationProtocol(int)} the ALPN result). A connection
+     * whose handshake fails (not TLS, a refused or missing client certificate, no common
+     * version or ALPN protocol, the handshake timeout, the client leaving) is closed without
+     * any event, since its owner never saw it; {@link #reason(int)} of the listener says why
+     * the last one was dropped. Until its handshake ends a connection holds a socket of this
+     * context's quota. Closing the listener drops the handshakes still running.
+     *
+     * @param host an IP literal to bind, or null / "" / "*" for every interface
+     * @param port 0..65535; 0 picks a free port
+     * @param backlog pending-connection queue length; 0 or less for the system default
+     * @param options optional settings (TLS), or null for a plain TCP listener
+     * @return the listener's id, or -1 ({@link #lastError()} says why)
+     */
+    public int listen(String host, int port, int backlog, ListenOptions options) {
         if (port < 0 || port > 65535) {
             return fail("port must be in 0..65535: port=" + port);
         }
@@ -175,10 +209,18 @@ public final class Context implements AutoCloseable {
                 return fail("listen needs an IP literal: host=" + host);
             }
         }
+        TlsListener tls = null;
+        if (options != null && options.tls != null) {
+            if (closed) {
+                return fail("context is closed");
+            }
+            tls = TlsListener.prepare(options.tls, config.connectTimeoutMs);
+        }
         Slot slot = openSlot(Slot.KIND_LISTENER, null);
         if (slot == null) {
             return -1;
         }
+        slot.tlsListener = tls; // handed to the loop with the listen command
         int id = slot.id;
         InetSocketAddress local = address == null ? new InetSocketAddress(port) : new InetSocketAddress(address, port);
         loop.submit(new Command.Listen(slot, id, local, backlog));
@@ -450,7 +492,8 @@ public final class Context implements AutoCloseable {
      * {@link ErrorCode#ERR_SSL_EHANDESHAK} for a failed handshake (verification, alert,
      * protocol mismatch, the server closing it), {@link ErrorCode#ERR_ETIMEOUT} when the
      * handshake timed out, {@link ErrorCode#ERR_SSL_EINIT} for TLS material or settings
-     * that cannot be used (bad PEM, encrypted key, ALPN on an old JVM), and
+     * that cannot be used (bad PEM, encrypted key, ALPN on an old JVM; also a TLS listener's
+     * failed {@code CONN_CNF}), and
      * {@link ErrorCode#ERR_SSL_EINVALID} for a failure after the handshake (a bad record,
      * an alert, or the connection ending without {@code close_notify}). {@link #reason(int)}
      * says the same in words.

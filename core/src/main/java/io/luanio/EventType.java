@@ -38,7 +38,13 @@ public final class EventType {
     /** The peer closed (result 0) or the connection broke (result 1); comes after every byte that arrived was announced. */
     public static final int CLOSE_IND = 36;
 
-    /** A listener accepted a connection: {@code socket} is the listener, {@code value} the new socket's id (already connected, owned by the listener's context). */
+    /**
+     * A listener accepted a connection: {@code socket} is the listener, {@code value} the new
+     * socket's id (already connected, owned by the listener's context). For a TLS listener it
+     * comes only once the server handshake is complete, so the new socket may send at once;
+     * a connection whose handshake fails gets no event at all (see
+     * {@link Context#listen(String, int, int, ListenOptions)}).
+     */
     public static final int ACCEPT_IND = 64;
 
     /**

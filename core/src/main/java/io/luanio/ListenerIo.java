@@ -10,7 +10,9 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * TCP listeners on the loop: bind, then accept connections into new slots owned by the
- * listener's context, each announced by an {@code ACCEPT_IND}.
+ * listener's context, each announced by an {@code ACCEPT_IND}. A TLS listener (its slot
+ * holds a {@link TlsListener}) hands each connection to {@link TlsAccept} instead, which
+ * posts the {@code ACCEPT_IND} once the server handshake is done.
  *
  * <p>When {@code accept} itself fails (usually "too many open files"), accepting pauses for
  * {@link #ACCEPT_PAUSE_MS} instead of spinning on a listener that stays ready.
@@ -30,6 +32,13 @@ final class ListenerIo extends SocketIo {
         slot.phase = Slot.PHASE_CONNECTING;
         if (slot.state == Slot.CLOSING) {
             loop.failConnect(slot, "closed by its owner before it listened");
+            return;
+        }
+        TlsListener tls = slot.tlsListener;
+        if (tls != null && tls.setupFailure != null) {
+            slot.tlsError = ErrorCode.ERR_SSL_EINIT;
+            slot.tlsListener = null;
+            loop.failConnect(slot, "tls: " + tls.setupFailure);
             return;
         }
         try {
@@ -90,9 +99,10 @@ final class ListenerIo extends SocketIo {
 
     private void adopt(Slot listener, SocketChannel accepted) {
         Context owner = listener.owner;
+        boolean tls = listener.tlsListener != null;
         Slot slot = null;
         if (!owner.isClosed() && owner.socketCount.incrementAndGet() <= owner.config.maxSockets) {
-            slot = loop.openSlot(owner, Slot.KIND_TCP, null);
+            slot = loop.openSlot(owner, tls ? Slot.KIND_TLS : Slot.KIND_TCP, null);
             if (slot == null) {
                 owner.socketCount.decrementAndGet();
             }
@@ -102,6 +112,10 @@ final class ListenerIo extends SocketIo {
         if (slot == null) {
             listener.reason = "refused a connection: socket quota or table full";
             closeQuietly(accepted);
+            return;
+        }
+        if (tls) {
+            loop.tlsIo.accepts.accept(listener, slot, accepted); // ACCEPT_IND after the handshake
             return;
         }
         try {
@@ -124,7 +138,7 @@ final class ListenerIo extends SocketIo {
             if (slot.phase == Slot.PHASE_CONNECTING) {
                 loop.failConnect(slot, "closed by its owner before it listened");
             } else {
-                loop.finish(slot);
+                end(slot);
             }
         }
     }
@@ -152,6 +166,12 @@ final class ListenerIo extends SocketIo {
             slot.closeIndPending = true;
             slot.closeIndResult = 1;
         }
+        end(slot);
+    }
+
+    /** Closes a listening socket: TLS handshakes it started are dropped, then its events. */
+    private void end(Slot slot) {
+        loop.tlsIo.accepts.dropPending(slot);
         loop.finish(slot);
     }
 

@@ -36,7 +36,9 @@ import javax.net.ssl.SSLSession;
  * <li>{@code tlsError}, {@code tlsSession}, {@code applicationProtocol}: written by the
  *     loop (before the event that makes them interesting is posted), read by the owner.</li>
  * <li>{@code tls}: set by the owner in {@code connect} before the connect command is
- *     queued (the queue hands it over), then touched by the loop alone.</li>
+ *     queued (the queue hands it over), then touched by the loop alone; for a connection a
+ *     TLS listener accepted, set by the loop. {@code tlsListener} (a TLS listener's server
+ *     side): set by the owner in {@code listen} the same way.</li>
  * <li>Everything under "loop only" is touched by the loop thread alone.</li>
  * </ul>
  */
@@ -98,6 +100,8 @@ final class Slot {
     // ------------------------------------------------------------ loop only
     /** TLS sockets: the engine and ciphertext buffers; null once the channel is closed. */
     TlsState tls;
+    /** TLS listeners: the server's SSLContext and its running handshakes; null once closed. */
+    TlsListener tlsListener;
     SelectableChannel channel;
     SelectionKey key;
     long timer = TimerHeap.NO_TIMER;
@@ -165,6 +169,7 @@ final class Slot {
     /** Resets the loop-only fields for a new socket in this slot. */
     void resetLoopState() {
         tls = null;
+        tlsListener = null;
         channel = null;
         key = null;
         timer = TimerHeap.NO_TIMER;

@@ -27,7 +27,10 @@ import javax.net.ssl.SSLSession;
  * with {@code CONN_CNF} result 1, a reason starting with {@code "tls: "} and
  * {@link Context#tlsError(int)} set. When the engine holds an alert for the peer, one
  * non-blocking attempt is made to send it first; when our write fails because the server
- * already hung up, its alert (if it came) is read to say why.
+ * already hung up, its alert (if it came) is read to say why. The same steps drive a
+ * server engine (a connection a TLS listener accepted): there success is the listener's
+ * {@code ACCEPT_IND} and a failure closes the connection without an event
+ * ({@link TlsAccept}).
  *
  * <p>TLS 1.3 detail: a client considers the handshake done before the server has checked
  * the client's certificate (the server's verdict, an alert or its session ticket, comes
@@ -129,7 +132,7 @@ final class TlsHandshake {
                 tls.pendingUnwrap = true; // only application data needs room: it waits for OPEN
                 return false;
             case CLOSED:
-                fail(slot, tls, ErrorCode.ERR_SSL_EHANDESHAK, "the server closed the connection during the handshake");
+                fail(slot, tls, ErrorCode.ERR_SSL_EHANDESHAK, "the " + peer(tls) + " closed the connection during the handshake");
                 return false;
             default:
                 return true;
@@ -140,7 +143,7 @@ final class TlsHandshake {
         int n = io.readNet(slot, tls);
         if (n < 0) {
             if (n == -1) {
-                fail(slot, tls, ErrorCode.ERR_SSL_EHANDESHAK, "the server closed the connection during the handshake");
+                fail(slot, tls, ErrorCode.ERR_SSL_EHANDESHAK, "the " + peer(tls) + " closed the connection during the handshake");
             }
             return false;
         }
@@ -217,6 +220,10 @@ final class TlsHandshake {
 
     /** The handshake is complete (and confirmed): CONN_CNF, then whatever already arrived. */
     void confirm(Slot slot, TlsState tls) {
+        if (tls.isServer()) {
+            io.accepts.established(slot, tls); // ACCEPT_IND instead of CONN_CNF
+            return;
+        }
         loop.cancelTimer(slot);
         tls.stage = TlsState.STAGE_OPEN;
         if (tls.packetBytes == 0) {
@@ -285,6 +292,15 @@ final class TlsHandshake {
             return;
         }
         slot.tlsError = code;
+        if (tls.isServer()) {
+            io.accepts.drop(slot, tls, "tls: " + reason, true); // no event: the owner never saw it
+            return;
+        }
         loop.failConnect(slot, "tls: " + reason);
+    }
+
+    /** "server" for a client's handshake, "client" for a server's: who closed, in reasons. */
+    private static String peer(TlsState tls) {
+        return tls.isServer() ? "client" : "server";
     }
 }

@@ -25,7 +25,10 @@ import javax.net.ssl.SSLException;
  * <h2>Handshake</h2>
  * After TCP connects, {@code CONN_CNF} waits for the handshake, which {@link TlsHandshake}
  * drives (its notes are there): any TLS failure is {@code CONN_CNF} result 1 with a
- * {@code "tls: "} reason and {@link Context#tlsError(int)} set.
+ * {@code "tls: "} reason and {@link Context#tlsError(int)} set. A connection a TLS
+ * listener accepted runs the same handshake with a server engine and is announced by the
+ * listener's {@code ACCEPT_IND} once it completes; a failure drops it without an event
+ * ({@link TlsAccept}). After the handshake both sides are the same.
  *
  * <h2>Data</h2>
  * Unwrap writes plaintext straight into the receive queue's pages (scattering); it needs
@@ -86,10 +89,13 @@ final class TlsIo extends TcpIo {
     /** The empty source of wraps that carry only the engine's own messages. */
     final ByteBuffer[] nothing = {ByteBuffer.allocate(0)};
 
-    private final TlsHandshake handshakes;
+    final TlsHandshake handshakes;
+    /** The server side: connections TLS listeners accepted, until their handshake ends. */
+    final TlsAccept accepts;
 
     TlsIo(Loop loop) {
         super(loop);
+        this.accepts = new TlsAccept(loop, this);
         this.handshakes = new TlsHandshake(loop, this);
     }
 
@@ -139,6 +145,8 @@ final class TlsIo extends TcpIo {
                 handshakes.step(slot, tls);
             } else if (tls.stage == TlsState.STAGE_CONFIRM) {
                 handshakes.confirmRead(slot, tls);
+            } else if (tls.stage == TlsState.STAGE_CLIENT_HELLO) {
+                accepts.readClientHello(slot, tls);
             }
             return;
         }
@@ -577,14 +585,24 @@ final class TlsIo extends TcpIo {
     void onTimer(Slot slot, int kind) {
         TlsState tls = slot.tls;
         if (kind == Loop.TIMER_HANDSHAKE && tls != null) {
-            slot.tlsError = ErrorCode.ERR_ETIMEOUT;
-            loop.failConnect(slot, "tls: handshake timed out after "
+            handshakes.fail(slot, tls, ErrorCode.ERR_ETIMEOUT, "handshake timed out after "
                 + TimeUnit.NANOSECONDS.toMillis(tls.handshakeTimeoutNs) + " ms");
         } else if (kind == Loop.TIMER_TLS_CONFIRM && tls != null) {
             handshakes.confirm(slot, tls); // no verdict from the server: it accepted
         } else {
             super.onTimer(slot, kind);
         }
+    }
+
+    /** A failure before an accepted connection's handshake completed ends it quietly (TlsAccept). */
+    @Override
+    void fail(Slot slot, String reason) {
+        TlsState tls = slot.tls;
+        if (tls != null && tls.isServer() && slot.phase == Slot.PHASE_CONNECTING) {
+            accepts.drop(slot, tls, reason, true);
+            return;
+        }
+        super.fail(slot, reason);
     }
 
     static void runTasks(TlsState tls) {

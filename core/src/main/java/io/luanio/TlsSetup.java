@@ -53,7 +53,7 @@ final class TlsSetup {
             return size() > CACHE_SIZE;
         }
     };
-    private static final Method SET_APPLICATION_PROTOCOLS = method(SSLParameters.class, "setApplicationProtocols", String[].class);
+    static final Method SET_APPLICATION_PROTOCOLS = method(SSLParameters.class, "setApplicationProtocols", String[].class);
     private static final Method GET_APPLICATION_PROTOCOL = method(SSLEngine.class, "getApplicationProtocol");
 
     private TlsSetup() {
@@ -112,15 +112,20 @@ final class TlsSetup {
     }
 
     private static String[] protocols(TlsOptions options, SSLEngine engine) throws TlsConfigException {
+        return protocols(options.enabledProtocols(), engine);
+    }
+
+    /** The wanted versions this JVM's engine supports; at least one. */
+    static String[] protocols(List<String> wanted, SSLEngine engine) throws TlsConfigException {
         List<String> supported = Arrays.asList(engine.getSupportedProtocols());
         List<String> enabled = new ArrayList<>();
-        for (String p : options.enabledProtocols()) {
+        for (String p : wanted) {
             if (supported.contains(p)) {
                 enabled.add(p);
             }
         }
         if (enabled.isEmpty()) {
-            throw new TlsConfigException("protocols: none of " + options.enabledProtocols() + " is supported by this JVM (it has "
+            throw new TlsConfigException("protocols: none of " + wanted + " is supported by this JVM (it has "
                 + supported + ")");
         }
         return enabled.toArray(new String[0]);
@@ -206,7 +211,7 @@ final class TlsSetup {
         }
     }
 
-    private static TrustManager pkixTrust(List<X509Certificate> anchors) throws TlsConfigException {
+    static TrustManager pkixTrust(List<X509Certificate> anchors) throws TlsConfigException {
         try {
             TrustManagerFactory factory = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
             if (anchors == null) {
@@ -354,7 +359,7 @@ final class TlsSetup {
         }
     }
 
-    private static void invoke(Method method, Object target, Object... args) throws TlsConfigException {
+    static void invoke(Method method, Object target, Object... args) throws TlsConfigException {
         try {
             method.invoke(target, args);
         } catch (IllegalAccessException | InvocationTargetException | RuntimeException e) {

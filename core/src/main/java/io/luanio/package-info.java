@@ -26,7 +26,9 @@
  * {@code UdpIo}, {@code ListenerIo}, {@code TlsIo} (one handler per socket kind; TLS is TCP
  * plus an {@code SSLEngine} state machine, with {@code TlsState} per socket,
  * {@code TlsSetup} for engines and cached {@code SSLContext}s, {@code NetBuffers} for the
- * pooled ciphertext buffers), {@code NameConnect} (connecting to a host name: lookups,
+ * pooled ciphertext buffers; the server side of TLS listeners is {@code TlsListener} (its
+ * contexts, one per certificate), {@code ClientHelloSni} (the name a client asks for) and
+ * {@code TlsAccept} (from accept to {@code ACCEPT_IND})), {@code NameConnect} (connecting to a host name: lookups,
  * then Happy Eyeballs). TLS settings and PEM parsing are public in {@link io.luanio.tls};
  * names are resolved by {@link io.luanio.dns.Resolver}, which the loop owns, and
  * {@link io.luanio.Context#lookup} is its API for callers.

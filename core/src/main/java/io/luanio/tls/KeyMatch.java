@@ -18,10 +18,18 @@ final class KeyMatch {
     }
 
     static void check(X509Certificate leaf, PrivateKey key) throws TlsConfigException {
+        check(leaf, key, "clientKey", "client certificate");
+    }
+
+    /**
+     * @param keyName what the key is called in messages ({@code clientKey})
+     * @param certificateName what the certificate is called ({@code client certificate})
+     */
+    static void check(X509Certificate leaf, PrivateKey key, String keyName, String certificateName) throws TlsConfigException {
         PublicKey pub = leaf.getPublicKey();
         if (key instanceof RSAKey && pub instanceof RSAKey) {
             if (!((RSAKey) key).getModulus().equals(((RSAKey) pub).getModulus())) {
-                throw mismatch(leaf);
+                throw mismatch(leaf, keyName, certificateName);
             }
             return;
         }
@@ -30,7 +38,7 @@ final class KeyMatch {
             return; // an algorithm we cannot sign with here: the handshake will tell
         }
         if (!sameFamily(key.getAlgorithm(), pub.getAlgorithm())) {
-            throw new TlsConfigException("clientKey is a " + key.getAlgorithm() + " key but the client certificate ("
+            throw new TlsConfigException(keyName + " is a " + key.getAlgorithm() + " key but the " + certificateName + " ("
                 + leaf.getSubjectX500Principal().getName() + ") holds a " + pub.getAlgorithm() + " key");
         }
         try {
@@ -43,10 +51,10 @@ final class KeyMatch {
             verifier.initVerify(pub);
             verifier.update(probe);
             if (!verifier.verify(signature)) {
-                throw mismatch(leaf);
+                throw mismatch(leaf, keyName, certificateName);
             }
         } catch (GeneralSecurityException | RuntimeException e) {
-            throw new TlsConfigException("clientKey could not be checked against the client certificate: " + e, e);
+            throw new TlsConfigException(keyName + " could not be checked against the " + certificateName + ": " + e, e);
         }
     }
 
@@ -70,8 +78,8 @@ final class KeyMatch {
         }
     }
 
-    private static TlsConfigException mismatch(X509Certificate leaf) {
-        return new TlsConfigException("clientKey does not belong to the client certificate ("
+    private static TlsConfigException mismatch(X509Certificate leaf, String keyName, String certificateName) {
+        return new TlsConfigException(keyName + " does not belong to the " + certificateName + " ("
             + leaf.getSubjectX500Principal().getName() + ")");
     }
 }

@@ -1,9 +1,12 @@
 /**
- * TLS settings and PEM material for {@code SocketType.SSL} sockets.
+ * TLS settings and PEM material for {@code SocketType.SSL} sockets and TLS listeners.
  *
  * <ul>
  * <li>{@link io.luanio.tls.TlsOptions}: trust, verification, SNI, client certificate,
  *     ALPN, versions, handshake timeout; passed with {@code ConnectOptions.tls(...)}.</li>
+ * <li>{@link io.luanio.tls.TlsServerOptions}: a TLS listener's certificate, virtual hosts
+ *     chosen by SNI, client certificates asked for or required, ALPN, versions, handshake
+ *     timeout; passed with {@code ListenOptions.tls(...)}.</li>
  * <li>{@link io.luanio.tls.Pem}: certificates and private keys from PEM strings
  *     (PKCS#8, PKCS#1 RSA, SEC1 EC) with {@code java.base} alone.</li>
  * <li>{@link io.luanio.tls.TlsConfigException}: material that cannot be used, with a
@@ -23,6 +26,12 @@
  * <li><b>The client certificate is offered whenever the server asks</b> and the key type
  *     fits, whichever CAs the server names, as embedded TLS stacks do.</li>
  * <li><b>Encrypted keys are refused</b>: scripts pass key text, not passwords.</li>
+ * <li><b>One server {@code SSLContext} per certificate.</b> A listener with virtual hosts
+ *     reads the name from the client's ClientHello and takes the engine from that host's
+ *     own context, so session caches and ticket keys never cross hosts (the JDK's TLS 1.3
+ *     server would otherwise resume a session made for one name under another).</li>
+ * <li><b>An accepted TLS connection is announced after its handshake</b>; one whose
+ *     handshake fails is closed without any event.</li>
  * </ul>
  *
  * <p>The state machine that drives each {@code SSLEngine} on the loop lives in

@@ -2,18 +2,28 @@ package io.luanio.lua.poc;
 
 import io.luanio.Context;
 import io.luanio.EventType;
+import io.luanio.ListenOptions;
 import io.luanio.lua.ScriptHost;
 import java.util.ArrayDeque;
 
-/** A listener of a script: accepted connections queue here until {@code accept} takes them. */
+/**
+ * A listener of a script: accepted connections queue here until {@code accept} takes them.
+ * Each becomes a socket object the moment its {@code ACCEPT_IND} arrives (for a TLS listener:
+ * once its handshake is done), so its own events (bytes, the client's close) are kept for it
+ * even when the script calls {@code accept} later.
+ */
 final class PocServer implements ScriptHost.EventSink, AutoCloseable {
+    /** How long {@code server:close()} waits for the port to be released. */
+    private static final long CLOSE_WAIT_NANOS = 5_000_000_000L;
+
     final ScriptHost host;
     final Context ctx;
     int id = -1;
     double timeoutSeconds = 30;
     private int listenResult = -1;
-    private final ArrayDeque<Integer> accepted = new ArrayDeque<>();
+    private final ArrayDeque<PocSocket> accepted = new ArrayDeque<>();
     private boolean closed;
+    private boolean closeConfirmed;
 
     PocServer(ScriptHost host) {
         this.host = host;
@@ -26,14 +36,17 @@ final class PocServer implements ScriptHost.EventSink, AutoCloseable {
             case EventType.CONN_CNF:
                 listenResult = result;
                 break;
-            case EventType.ACCEPT_IND:
+            case EventType.ACCEPT_IND: {
+                PocSocket s = PocSocket.accepted(host, (int) value, timeoutSeconds); // claims the new id now
                 if (closed) {
-                    discard((int) value); // nobody will take it
+                    s.close(); // nobody will take it
                 } else {
-                    accepted.add((int) value);
+                    accepted.add(s);
                 }
                 break;
+            }
             case EventType.CLOSE_CNF:
+                closeConfirmed = true;
                 ctx.destroy(socket);
                 host.release(socket);
                 break;
@@ -43,8 +56,8 @@ final class PocServer implements ScriptHost.EventSink, AutoCloseable {
     }
 
     /** Starts listening; returns null or an error string. */
-    String listen(String address, int port, int backlog) {
-        id = ctx.listen(address, port, backlog);
+    String listen(String address, int port, int backlog, ListenOptions options) {
+        id = ctx.listen(address, port, backlog, options);
         if (id < 0) {
             return Errors.of(ctx.lastError());
         }
@@ -59,11 +72,14 @@ final class PocServer implements ScriptHost.EventSink, AutoCloseable {
         return error;
     }
 
-    /** The next accepted connection's id, waiting up to the timeout; -1 on timeout. */
-    int accept() {
+    /** The next accepted connection, waiting up to the timeout; null on timeout. */
+    PocSocket accept() {
         host.pumpUntil(() -> !accepted.isEmpty() || closed, System.nanoTime() + (long) (timeoutSeconds * 1e9));
-        Integer next = accepted.poll();
-        return next == null ? -1 : next;
+        PocSocket next = accepted.poll();
+        if (next != null) {
+            next.timeoutSeconds = timeoutSeconds;
+        }
+        return next;
     }
 
     int port() {
@@ -74,6 +90,19 @@ final class PocServer implements ScriptHost.EventSink, AutoCloseable {
         return closed;
     }
 
+    /**
+     * {@code server:close()}: closes and waits (briefly) until the listener is gone, so the
+     * port is free when it returns: a script can listen on it again at once.
+     */
+    void closeAndWait() {
+        boolean wasOpen = !closed && id >= 0;
+        close();
+        if (wasOpen) {
+            host.pumpUntil(() -> closeConfirmed, System.nanoTime() + CLOSE_WAIT_NANOS);
+        }
+    }
+
+    /** Closes without waiting (also when the script ends). Idempotent. */
     @Override
     public void close() {
         if (closed) {
@@ -84,20 +113,9 @@ final class PocServer implements ScriptHost.EventSink, AutoCloseable {
         if (id >= 0) {
             ctx.close(id);
         }
-        Integer pending;
+        PocSocket pending;
         while ((pending = accepted.poll()) != null) {
-            discard(pending);
+            pending.close();
         }
-    }
-
-    /** Closes an accepted connection nobody took; its CLOSE_CNF frees it. */
-    private void discard(int socket) {
-        host.claim(socket, (type, s, result, value) -> {
-            if (type == EventType.CLOSE_CNF) {
-                ctx.destroy(s);
-                host.release(s);
-            }
-        });
-        ctx.close(socket);
     }
 }

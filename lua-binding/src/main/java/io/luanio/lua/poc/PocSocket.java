@@ -6,6 +6,10 @@ import io.luanio.ErrorCode;
 import io.luanio.EventType;
 import io.luanio.SocketType;
 import io.luanio.lua.ScriptHost;
+import javax.net.ssl.ExtendedSSLSession;
+import javax.net.ssl.SNIHostName;
+import javax.net.ssl.SNIServerName;
+import javax.net.ssl.SSLSession;
 import org.luaj.vm2.LuaString;
 import org.luaj.vm2.LuaTable;
 import org.luaj.vm2.LuaValue;
@@ -24,6 +28,10 @@ final class PocSocket implements ScriptHost.EventSink, AutoCloseable {
     double timeoutSeconds = 30;
     String serverName;
     TlsSettings tlsSettings;
+    /** The {@code localport} option: the local port to bind before connecting (0: any). */
+    long localPort;
+    /** A listener accepted this socket (its server name is the one the client asked for). */
+    private boolean accepted;
 
     int id = -1;
     boolean connected;
@@ -46,6 +54,7 @@ final class PocSocket implements ScriptHost.EventSink, AutoCloseable {
     static PocSocket accepted(ScriptHost host, int id, double timeoutSeconds) {
         PocSocket s = new PocSocket(host);
         s.id = id;
+        s.accepted = true;
         s.connected = true;
         s.connResult = 0;
         s.timeoutSeconds = timeoutSeconds;
@@ -110,8 +119,12 @@ final class PocSocket implements ScriptHost.EventSink, AutoCloseable {
         if (port < 0 || port > 65535) {
             return fail("port out of range: " + port);
         }
+        if (localPort < 0 || localPort > 65535) {
+            return fail("localport out of range: " + localPort);
+        }
         long deadline = deadline();
-        ConnectOptions options = new ConnectOptions().timeoutMs(Math.max(1, (long) Math.ceil(timeoutSeconds * 1000)));
+        ConnectOptions options = new ConnectOptions().timeoutMs(Math.max(1, (long) Math.ceil(timeoutSeconds * 1000)))
+            .localPort((int) localPort);
         if (socketType == SocketType.SSL) {
             String error = TlsSettings.apply(this, address, options);
             if (error != null) {
@@ -233,6 +246,31 @@ final class PocSocket implements ScriptHost.EventSink, AutoCloseable {
         connected = false;
     }
 
+    /** {@code port()}: the local port, or nil before the socket is connected (and after close). */
+    LuaValue port() {
+        int port = id >= 0 && connected ? ctx.localPort(id) : 0;
+        return port > 0 ? LuaValue.valueOf(port) : LuaValue.NIL;
+    }
+
+    /**
+     * {@code servername()} without an argument: for a socket a TLS listener accepted, the
+     * name the client asked for (SNI), else the name this socket was given; or nil.
+     */
+    LuaValue serverName() {
+        if (!accepted) {
+            return serverName == null ? LuaValue.NIL : LuaValue.valueOf(serverName);
+        }
+        SSLSession session = id >= 0 ? ctx.tlsSession(id) : null;
+        if (session instanceof ExtendedSSLSession) {
+            for (SNIServerName name : ((ExtendedSSLSession) session).getRequestedServerNames()) {
+                if (name instanceof SNIHostName) {
+                    return LuaValue.valueOf(((SNIHostName) name).getAsciiName());
+                }
+            }
+        }
+        return LuaValue.NIL;
+    }
+
     /** The options table keys this socket understands, applied. */
     void configure(LuaTable options) {
         LuaValue v = options.get("tls");
@@ -246,6 +284,10 @@ final class PocSocket implements ScriptHost.EventSink, AutoCloseable {
         v = options.get("servername");
         if (!v.isnil()) {
             serverName = v.checkjstring();
+        }
+        v = options.get("localport");
+        if (!v.isnil()) {
+            localPort = v.checklong(); // out of range: connect says so
         }
         tlsSettings = TlsSettings.from(options);
     }

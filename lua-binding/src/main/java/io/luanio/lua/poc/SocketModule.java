@@ -1,5 +1,6 @@
 package io.luanio.lua.poc;
 
+import io.luanio.ListenOptions;
 import io.luanio.lua.LuaArgs;
 import io.luanio.lua.LuaModule;
 import io.luanio.lua.ScriptHost;
@@ -61,8 +62,17 @@ public final class SocketModule implements LuaModule {
         socketMethods.set("servername", new SocketMethod("servername") {
             @Override
             Varargs call(PocSocket s, Varargs args) {
+                if (args.arg(2).isnil()) {
+                    return s.serverName(); // the getter form
+                }
                 s.serverName = LuaArgs.latin1(LuaArgs.checkString(args, 2, "servername"));
                 return LuaValue.NONE;
+            }
+        });
+        socketMethods.set("port", new SocketMethod("port") {
+            @Override
+            Varargs call(PocSocket s, Varargs args) {
+                return s.port();
             }
         });
         socketMethods.set("connect", new SocketMethod("connect") {
@@ -104,11 +114,10 @@ public final class SocketModule implements LuaModule {
                 if (server.isClosed()) {
                     return LuaValue.varargsOf(LuaValue.NIL, LuaValue.valueOf(Errors.CLOSED));
                 }
-                int id = server.accept();
-                if (id < 0) {
+                PocSocket s = server.accept();
+                if (s == null) {
                     return LuaValue.varargsOf(LuaValue.NIL, LuaValue.valueOf(server.isClosed() ? Errors.CLOSED : Errors.TIMEOUT));
                 }
-                PocSocket s = PocSocket.accepted(host, id, server.timeoutSeconds);
                 return new LuaUserdata(s, socketMeta);
             }
         });
@@ -128,7 +137,7 @@ public final class SocketModule implements LuaModule {
         serverMethods.set("close", new ServerMethod("close") {
             @Override
             Varargs call(PocServer server, Varargs args) {
-                server.close();
+                server.closeAndWait(); // the port is free when close returns
                 return LuaValue.NONE;
             }
         });
@@ -189,7 +198,11 @@ public final class SocketModule implements LuaModule {
         }
     }
 
-    /** {@code socket.listen(host, port [, backlog])}: a server, or {@code nil, err}. */
+    /**
+     * {@code socket.listen(host, port [, backlog] [, options])}: a server, or
+     * {@code nil, err}. The options table may come third (no backlog) or fourth; its
+     * {@code tls} keys are {@link ServerTls}'s, {@code timeout} is the accept timeout.
+     */
     static final class Listen extends VarArgFunction {
         private final ScriptHost host;
         private final LuaTable meta;
@@ -203,13 +216,37 @@ public final class SocketModule implements LuaModule {
         public Varargs invoke(Varargs args) {
             LuaString address = LuaArgs.optString(args, 1, "listen");
             long port = LuaArgs.checkInteger(args, 2, "listen");
-            long backlog = LuaArgs.optInteger(args, 3, "listen", 0);
+            int optionsAt = args.arg(3).istable() ? 3 : 4;
+            long backlog = optionsAt == 3 ? 0 : LuaArgs.optInteger(args, 3, "listen", 0);
+            LuaValue options = args.arg(optionsAt);
+            if (!options.isnil() && !options.istable()) {
+                throw LuaArgs.argError(optionsAt, "listen", "table expected, got " + LuaArgs.typeName(args, optionsAt));
+            }
             if (port < 0 || port > 65535) {
                 return LuaValue.varargsOf(LuaValue.NIL, LuaValue.valueOf("port out of range: " + port));
             }
             PocServer server = new PocServer(host);
+            ListenOptions listenOptions = null;
+            if (options.istable()) {
+                ServerTls tls;
+                try {
+                    LuaValue timeout = options.get("timeout");
+                    if (!timeout.isnil()) {
+                        server.timeoutSeconds = Math.min(Math.max(0, timeout.checkdouble()), 1e9);
+                    }
+                    tls = ServerTls.from(options.checktable());
+                } catch (org.luaj.vm2.LuaError e) {
+                    throw LuaArgs.argError(optionsAt, "listen", "bad option: " + e.getMessage());
+                }
+                if (tls.error != null) {
+                    return LuaValue.varargsOf(LuaValue.NIL, LuaValue.valueOf(tls.error));
+                }
+                if (tls.options != null) {
+                    listenOptions = new ListenOptions().tls(tls.options);
+                }
+            }
             String error = server.listen(address == null ? null : LuaArgs.latin1(address), (int) port,
-                (int) Math.max(0, Math.min(backlog, 65535)));
+                (int) Math.max(0, Math.min(backlog, 65535)), listenOptions);
             if (error != null) {
                 return LuaValue.varargsOf(LuaValue.NIL, LuaValue.valueOf(error));
             }
