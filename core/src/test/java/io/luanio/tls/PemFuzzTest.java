@@ -63,6 +63,30 @@ class PemFuzzTest {
         assertTrue(e.getMessage().contains("\"-----END RSA PRIVATE KEY-----\""), e.getMessage());
     }
 
+    @Test
+    void aCertificateNameWithAControlCharacterStaysOnOneLine() throws Exception {
+        // The CA certificate with a carriage return in its subject's CN ("l\ranio test CA"): same
+        // length, so the DER still parses (nobody checks the signature of a client's own chain).
+        String ca = resource("ca.pem");
+        byte[] der = Base64.getMimeDecoder().decode(ca.substring(ca.indexOf("-----\n") + 6, ca.indexOf("\n-----END")));
+        byte[] name = "luanio test CA".getBytes(StandardCharsets.US_ASCII);
+        int subject = -1;
+        for (int i = 0; i + name.length <= der.length; i++) {
+            if (java.util.Arrays.equals(der, i, i + name.length, name, 0, name.length)) {
+                subject = i; // the last match: the subject follows the issuer
+            }
+        }
+        assertTrue(subject > 0);
+        der[subject + 1] = '\r';
+        String damaged = "-----BEGIN CERTIFICATE-----\n" + Base64.getMimeEncoder(64, new byte[] {'\n'}).encodeToString(der)
+            + "\n-----END CERTIFICATE-----\n";
+        assertTrue(Pem.certificates(damaged).get(0).getSubjectX500Principal().getName().indexOf('\r') > 0);
+        TlsConfigException e = assertThrows(TlsConfigException.class,
+            () -> new TlsOptions().clientCertificate(damaged, resource("client.key")).validate());
+        assertTrue(e.getMessage().startsWith("clientKey does not belong to the client certificate"), e.getMessage());
+        assertFalse(e.getMessage().indexOf('\r') >= 0 || e.getMessage().indexOf('\n') >= 0, "one line: " + e.getMessage());
+    }
+
     private static final class Tally {
         int parsed;
         int refused;
