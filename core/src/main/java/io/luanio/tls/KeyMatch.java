@@ -31,7 +31,7 @@ final class KeyMatch {
         }
         if (!sameFamily(key.getAlgorithm(), pub.getAlgorithm())) {
             throw new TlsConfigException("clientKey is a " + key.getAlgorithm() + " key but the client certificate ("
-                + leaf.getSubjectX500Principal().getName() + ") holds a " + pub.getAlgorithm() + " key");
+                + subject(leaf) + ") holds a " + pub.getAlgorithm() + " key");
         }
         try {
             byte[] probe = "luanio key check".getBytes(StandardCharsets.US_ASCII);
@@ -46,7 +46,8 @@ final class KeyMatch {
                 throw mismatch(leaf);
             }
         } catch (GeneralSecurityException | RuntimeException e) {
-            throw new TlsConfigException("clientKey could not be checked against the client certificate: " + e, e);
+            throw new TlsConfigException("clientKey could not be checked against the client certificate: "
+                + printable(String.valueOf(e)), e);
         }
     }
 
@@ -71,7 +72,30 @@ final class KeyMatch {
     }
 
     private static TlsConfigException mismatch(X509Certificate leaf) {
-        return new TlsConfigException("clientKey does not belong to the client certificate ("
-            + leaf.getSubjectX500Principal().getName() + ")");
+        return new TlsConfigException("clientKey does not belong to the client certificate (" + subject(leaf) + ")");
+    }
+
+    /** The certificate's subject for a one-line message. */
+    private static String subject(X509Certificate leaf) {
+        return printable(leaf.getSubjectX500Principal().getName());
+    }
+
+    /**
+     * Control characters and line separators become {@code '?'}: a certificate's names are
+     * whatever its maker wrote (RFC 2253 escaping leaves a CR or LF in place), and a message
+     * must stay on one line.
+     */
+    static String printable(String s) {
+        StringBuilder sb = null;
+        for (int i = 0; i < s.length(); i++) {
+            char c = s.charAt(i);
+            if (Character.isISOControl(c) || c == '\u2028' || c == '\u2029') {
+                if (sb == null) {
+                    sb = new StringBuilder(s);
+                }
+                sb.setCharAt(i, '?');
+            }
+        }
+        return sb == null ? s : sb.toString();
     }
 }
