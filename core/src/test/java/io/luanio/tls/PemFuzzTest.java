@@ -64,6 +64,24 @@ class PemFuzzTest {
     }
 
     @Test
+    void aKeyWhoseLineBreaksWereLostIsNeverEchoed() {
+        String key = resource("client.key");
+        String oneLine = key.replace("\n", ""); // e.g. pasted into an environment variable
+        String glued = resource("ca.pem") + key.replace("-----\nMII", "-----MII"); // the BEGIN line runs into the key
+        for (String text : new String[] {oneLine, glued}) {
+            for (Call call : new Call[] {() -> Pem.privateKey(text), () -> Pem.certificates(text)}) {
+                try {
+                    call.run();
+                } catch (TlsConfigException e) {
+                    assertFalse(leaks(e.getMessage(), body(key)), "the message carries key material: " + e.getMessage());
+                }
+            }
+        }
+        TlsConfigException e = assertThrows(TlsConfigException.class, () -> Pem.privateKey(oneLine));
+        assertTrue(e.getMessage().contains("line break"), "the message says what is wrong: " + e.getMessage());
+    }
+
+    @Test
     void aCertificateNameWithAControlCharacterStaysOnOneLine() throws Exception {
         // The CA certificate with a carriage return in its subject's CN ("l\ranio test CA"): same
         // length, so the DER still parses (nobody checks the signature of a client's own chain).

@@ -44,8 +44,8 @@ class ScriptOrderFuzzTest {
 
     @Test
     @Timeout(value = 120, threadMode = Timeout.ThreadMode.SEPARATE_THREAD)
-    void threeScriptsThreeThousandCallsEach() throws Exception {
-        fuzz(3, 3_000, 20260615L);
+    void threeScriptsTenThousandCallsEach() throws Exception {
+        fuzz(3, 10_000, 20260615L);
     }
 
     @Tag("long")
