@@ -288,6 +288,11 @@ public final class Pem {
                 continue;
             }
             String label = line.substring(11, line.length() - 5).trim();
+            if (label.contains("-----") || label.length() > 64) {
+                // Not a label: the line runs on past its marker, and may carry a key (never quoted).
+                throw new TlsConfigException("line " + (i + 1) + " holds more than a \"-----BEGIN ...-----\" marker:"
+                    + " each marker needs a line of its own (were the PEM text's line breaks lost?)");
+            }
             String end = "-----END " + label + "-----";
             int begin = i;
             List<String> headers = new ArrayList<>();
