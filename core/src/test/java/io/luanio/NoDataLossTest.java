@@ -102,7 +102,7 @@ class NoDataLossTest {
         }
         AutoCloseable server = type == SocketType.SSL ? TlsPeers.JdkServer.echo() : Peers.TcpServer.echo();
         int port = type == SocketType.SSL ? ((TlsPeers.JdkServer) server).port() : ((Peers.TcpServer) server).port();
-        ContextConfig contextConfig = new ContextConfig().eventRingCapacity(16).sendQueueBytes(512 * 1024);
+        ContextConfig contextConfig = new ContextConfig().eventRingCapacity(16).sendQueueBytes(MAX_WRITE);
         try (AutoCloseable closeServer = server;
              Harness h = new Harness(new EventLoopConfig().threadName(thread).trimIntervalMs(50), contextConfig)) {
             Map<Integer, Conn> conns = new HashMap<>();
@@ -142,9 +142,10 @@ class NoDataLossTest {
                     for (int k = 0; k < 4 && !c.full && c.sent < c.quota; k++) {
                         int len = (int) Math.min(writeSize(random), c.quota - c.sent);
                         int off = random.nextInt(POOL_BYTES - len + 1);
+                        int free = h.ctx.sendQueueFree(c.id); // only grows while we send: the loop drains
                         int rc = h.ctx.send(c.id, pool, off, len);
                         if (rc == ErrorCode.ERR_ENOBUFS) {
-                            assertTrue(h.ctx.sendQueueFree(c.id) < len, "refused with room left");
+                            assertTrue(free < len, "refused with " + free + " bytes free for " + len);
                             c.full = true; // nothing was queued; try again after a SEND_CNF
                             refusals++;
                             break;
