@@ -32,10 +32,14 @@ class ScriptPeerFaultTest {
 
     /** Runs {@code source} on this thread with every module installed; returns what it printed. */
     private static String run(EventLoop loop, String source, Object... args) {
+        return run(loop, new ScriptOptions(), source, args);
+    }
+
+    private static String run(EventLoop loop, ScriptOptions options, String source, Object... args) {
         Globals globals = JsePlatform.standardGlobals();
         ByteArrayOutputStream out = new ByteArrayOutputStream();
         globals.STDOUT = new PrintStream(out, true);
-        ScriptHost host = Luanio.install(globals, loop, new ScriptOptions());
+        ScriptHost host = Luanio.install(globals, loop, options);
         try {
             LuaValue[] values = new LuaValue[args.length];
             for (int i = 0; i < args.length; i++) {
@@ -69,7 +73,8 @@ class ScriptPeerFaultTest {
             }
             peerSha.add(TestKitModule.hex(digest.digest()));
         })) {
-            String printed = run(loop, String.join("\n",
+            // A 128 KiB send queue (--send-queue): the peer's small window then drains it in well under a second.
+            String printed = run(loop, new ScriptOptions().sendQueueBytes(128 * 1024), String.join("\n",
                 "local sinkPort, echoPort = ...",
                 "local sink = connect(0, '127.0.0.1', tonumber(sinkPort))",
                 "local echo = connect(0, '127.0.0.1', tonumber(echoPort))",
