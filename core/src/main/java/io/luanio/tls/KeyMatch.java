@@ -39,7 +39,7 @@ final class KeyMatch {
         }
         if (!sameFamily(key.getAlgorithm(), pub.getAlgorithm())) {
             throw new TlsConfigException(keyName + " is a " + key.getAlgorithm() + " key but the " + certificateName + " ("
-                + leaf.getSubjectX500Principal().getName() + ") holds a " + pub.getAlgorithm() + " key");
+                + subject(leaf) + ") holds a " + pub.getAlgorithm() + " key");
         }
         try {
             byte[] probe = "luanio key check".getBytes(StandardCharsets.US_ASCII);
@@ -54,7 +54,8 @@ final class KeyMatch {
                 throw mismatch(leaf, keyName, certificateName);
             }
         } catch (GeneralSecurityException | RuntimeException e) {
-            throw new TlsConfigException(keyName + " could not be checked against the " + certificateName + ": " + e, e);
+            throw new TlsConfigException(keyName + " could not be checked against the " + certificateName + ": "
+                + printable(String.valueOf(e)), e);
         }
     }
 
@@ -79,7 +80,30 @@ final class KeyMatch {
     }
 
     private static TlsConfigException mismatch(X509Certificate leaf, String keyName, String certificateName) {
-        return new TlsConfigException(keyName + " does not belong to the " + certificateName + " ("
-            + leaf.getSubjectX500Principal().getName() + ")");
+        return new TlsConfigException(keyName + " does not belong to the " + certificateName + " (" + subject(leaf) + ")");
+    }
+
+    /** The certificate's subject for a one-line message. */
+    private static String subject(X509Certificate leaf) {
+        return printable(leaf.getSubjectX500Principal().getName());
+    }
+
+    /**
+     * Control characters and line separators become {@code '?'}: a certificate's names are
+     * whatever its maker wrote (RFC 2253 escaping leaves a CR or LF in place), and a message
+     * must stay on one line.
+     */
+    static String printable(String s) {
+        StringBuilder sb = null;
+        for (int i = 0; i < s.length(); i++) {
+            char c = s.charAt(i);
+            if (Character.isISOControl(c) || c == '\u2028' || c == '\u2029') {
+                if (sb == null) {
+                    sb = new StringBuilder(s);
+                }
+                sb.setCharAt(i, '?');
+            }
+        }
+        return sb == null ? s : sb.toString();
     }
 }

@@ -13,6 +13,7 @@ import java.util.ArrayList;
 import java.util.Base64;
 import java.util.Collections;
 import java.util.List;
+import java.util.regex.Pattern;
 
 /**
  * PEM certificates and private keys from strings, with {@code java.base} alone.
@@ -52,6 +53,8 @@ public final class Pem {
     private static final byte[] RSA_OID_DER = {0x06, 0x09, 0x2A, (byte) 0x86, 0x48, (byte) 0x86, (byte) 0xF7, 0x0D, 0x01, 0x01, 0x01};
     /** DER of the id-ecPublicKey OID. */
     private static final byte[] EC_OID_DER = {0x06, 0x07, 0x2A, (byte) 0x86, 0x48, (byte) 0xCE, 0x3D, 0x02, 0x01};
+    /** A BEGIN or END line that may be quoted in a message (a label, nothing of a key). */
+    private static final Pattern MARKER = Pattern.compile("-----(BEGIN|END) [A-Z0-9 ]{0,40}-----");
 
     private Pem() {
     }
@@ -285,6 +288,11 @@ public final class Pem {
                 continue;
             }
             String label = line.substring(11, line.length() - 5).trim();
+            if (label.contains("-----") || label.length() > 64) {
+                // Not a label: the line runs on past its marker, and may carry a key (never quoted).
+                throw new TlsConfigException("line " + (i + 1) + " holds more than a \"-----BEGIN ...-----\" marker:"
+                    + " each marker needs a line of its own (were the PEM text's line breaks lost?)");
+            }
             String end = "-----END " + label + "-----";
             int begin = i;
             List<String> headers = new ArrayList<>();
@@ -297,8 +305,8 @@ public final class Pem {
                     break;
                 }
                 if (body.startsWith("-----")) {
-                    throw new TlsConfigException(label + " block at line " + (begin + 1) + " ends with \"" + body
-                        + "\" instead of \"" + end + "\"");
+                    throw new TlsConfigException(label + " block at line " + (begin + 1) + " ends with "
+                        + quoteMarker(body, i + 1) + " instead of \"" + end + "\"");
                 }
                 if (body.indexOf(':') > 0 && base64.length() == 0) {
                     headers.add(body); // RFC 1421 headers (Proc-Type, DEK-Info)
@@ -312,6 +320,17 @@ public final class Pem {
             out.add(new Block(label, headers, base64.toString(), begin + 1));
         }
         return out;
+    }
+
+    /**
+     * A line that ended a block early, for a message: quoted when it is a BEGIN or END
+     * marker, otherwise only its number (it may be a damaged line of a key).
+     */
+    private static String quoteMarker(String line, int number) {
+        if (MARKER.matcher(line).matches()) {
+            return "\"" + line + "\"";
+        }
+        return "a line starting with \"-----\" (line " + number + ")";
     }
 
     private static String nothingFound(String pem, String expected) {

@@ -51,7 +51,7 @@ class ScriptFuzzTest {
              TestPeers.Server echo = TestPeers.echo()) {
             // Names go to a loopback server that never answers: nothing leaves the machine.
             ResolverConfig dns = new ResolverConfig().servers("127.0.0.1:" + silentDns.getLocalPort())
-                .timeoutMs(100).attempts(1);
+                .timeoutMs(10).attempts(1); // a lookup waits its timeout: keep it short
             EventLoop loop = EventLoop.start(new EventLoopConfig().resolver(dns).errorHandler(loopErrors::add));
             try {
                 ByteArrayOutputStream victimOut = new ByteArrayOutputStream();

@@ -11,7 +11,8 @@ import org.luaj.vm2.lib.VarArgFunction;
 /**
  * A test-only module, found through ServiceLoader from the test class path (which is how an
  * embedder plugs a module in): {@code testkit.sha256()} returns a hasher with
- * {@code update(s)} and {@code hex()}.
+ * {@code update(s)} and {@code hex()}; {@code testkit.flag(name)} and {@code testkit.set(name, bool)}
+ * share flags with the test's Java peers.
  */
 public final class TestKitModule implements LuaModule {
     /** Flags tests raise for scripts to read with {@code testkit.flag(name)}. */
@@ -33,6 +34,13 @@ public final class TestKitModule implements LuaModule {
             @Override
             public Varargs invoke(Varargs args) {
                 return LuaValue.valueOf(FLAGS.getOrDefault(args.checkjstring(1), false));
+            }
+        });
+        t.set("set", new VarArgFunction() {
+            @Override
+            public Varargs invoke(Varargs args) {
+                FLAGS.put(args.checkjstring(1), args.toboolean(2));
+                return LuaValue.NONE;
             }
         });
         t.set("sha256", new VarArgFunction() {
