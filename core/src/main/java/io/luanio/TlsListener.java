@@ -85,6 +85,7 @@ final class TlsListener {
                 names[i] = identities.get(i).serverName();
                 contexts[i] = SSLContext.getInstance("TLS");
                 contexts[i].init(new KeyManager[] {new ServerIdentity(identities.get(i))}, trust, null);
+                TlsSetup.boundSessions(contexts[i].getServerSessionContext());
             }
             SSLEngine template = contexts[0].createSSLEngine();
             template.setUseClientMode(false);
