@@ -115,7 +115,8 @@ final class TlsEchoServer implements AutoCloseable {
         }
     }
 
-    private static SSLContext serverContext() {
+    /** @return the server SSLContext: the localhost certificate, its key manager watched */
+    static SSLContext serverContext() {
         try {
             List<X509Certificate> chain = Pem.certificates(pem("server.pem"));
             KeyStore keys = KeyStore.getInstance("PKCS12");
