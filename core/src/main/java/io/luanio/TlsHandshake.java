@@ -114,7 +114,7 @@ final class TlsHandshake {
         ByteBuffer in = tls.netIn;
         PagedByteQueue queue = slot.recv;
         ByteBuffer[] views = loop.views;
-        int count = queue.writeViews(views, Integer.MAX_VALUE);
+        int count = queue.writeViews(views, TlsIo.UNWRAP_ROOM);
         SSLEngineResult result;
         in.flip();
         try {

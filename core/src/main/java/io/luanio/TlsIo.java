@@ -63,6 +63,12 @@ import javax.net.ssl.SSLException;
 final class TlsIo extends TcpIo {
     /** The most plaintext one record can carry by the engine's reckoning, with margin. */
     static final int MIN_RECORD_ROOM = 16384 + 2048;
+    /**
+     * Plaintext room one unwrap is offered: enough for any record, and no more. Offering the
+     * queue's whole free space took a page from the pool for every 16 KiB of it on every
+     * unwrap (a 64-byte record held ~16 pages) and made the engine walk as many buffers.
+     */
+    static final int UNWRAP_ROOM = MIN_RECORD_ROOM;
     /** A TLS socket's receive queue holds at least this much. */
     static final int MIN_RECEIVE_BYTES = MIN_RECORD_ROOM;
     /** How long CONN_CNF waits for the server's verdict on a TLS 1.3 client certificate. */
@@ -244,7 +250,7 @@ final class TlsIo extends TcpIo {
         in.flip();
         try {
             while (in.hasRemaining()) {
-                int count = queue.writeViews(views, Integer.MAX_VALUE);
+                int count = queue.writeViews(views, UNWRAP_ROOM);
                 if (count == 0) {
                     outcome = FULL;
                     break;
