@@ -25,10 +25,15 @@
  * java -jar jmh/target/benchmarks.jar -prof gc               # the whole suite
  * java -jar jmh/target/benchmarks.jar BulkBenchmark -prof gc # one class
  * java -jar jmh/target/benchmarks.jar -lp                    # lists every benchmark and its params
+ * java -cp jmh/target/benchmarks.jar io.luanio.jmh.RatioRunner BulkBenchmark   # interleaved ratio
  * </pre>
  * {@code -prof gc} adds {@code gc.alloc.rate.norm}: bytes allocated per operation by every
  * thread of the benchmark JVM (the loop and the servers included), the number that must
  * stay at about 0 for luanio's steady-state send and receive.
+ *
+ * <p>On a shared machine, {@link io.luanio.jmh.RatioRunner} measures luanio against its
+ * baseline in alternating short forks, so load that drifts during a run does not land on
+ * one side only.
  *
  * <p>Shared settings live on {@link io.luanio.jmh.BenchmarkBase}; {@code jmh/README.md}
  * has the table of what each class measures and the full-suite command.
