@@ -176,6 +176,20 @@ abstract class Command {
         }
     }
 
+    /** A caller's task for {@link EventLoop#execute(Runnable)}. */
+    static final class Execute extends Command {
+        final Runnable task;
+
+        Execute(Runnable task) {
+            this.task = task;
+        }
+
+        @Override
+        void run(Loop loop) {
+            task.run(); // an exception goes to the loop's error handler (runCommands)
+        }
+    }
+
     /** The owner drained its ring while events were held aside. */
     static final class RingDrained extends Command {
         final Context context;

@@ -36,6 +36,11 @@ import javax.net.ssl.SSLSession;
  * the loop and return; outcomes arrive as events ({@link EventType}). Only
  * {@link #poll}, {@link #next} and {@link #close()} wait.
  *
+ * <p>A context made with {@link ContextConfig#handlerOnLoop} is owned by the loop thread
+ * instead: its events go to that handler at the end of each loop turn, and its methods are
+ * called from the handler (or from {@link EventLoop#execute(Runnable)} tasks); it has no
+ * {@code poll}.
+ *
  * <h2>Ids</h2>
  * Socket ids are non-negative ints. An id that this context did not open (or already
  * destroyed) is an unknown id: {@code send} returns {@link ErrorCode#ERR_EARG},
@@ -69,6 +74,8 @@ public final class Context implements AutoCloseable {
     private int nextLookupId;
     private final Dispatch dispatch = new Dispatch();
     private final Filler filler = new Filler();
+    /** The handler on the loop thread (ContextConfig.handlerOnLoop), guarded; null in poll mode. */
+    private final EventHandler onLoop;
 
     // Loop-thread state.
     long[] overflow = new long[0];
@@ -84,6 +91,7 @@ public final class Context implements AutoCloseable {
         this.config = config;
         this.ring = new EventRing(config.eventRingCapacity);
         this.index = index;
+        this.onLoop = config.handlerOnLoop == null ? null : new GuardedHandler(loop, config.handlerOnLoop);
     }
 
     // ------------------------------------------------------------------ sockets
@@ -695,11 +703,14 @@ public final class Context implements AutoCloseable {
      * @return events delivered; 0 on timeout (or when the thread is interrupted, leaving
      *     its interrupt flag set); {@link #CLOSED} once the context or its loop is closed
      *     and no event is left
+     * @throws IllegalStateException when the context's events go to a
+     *     {@link ContextConfig#handlerOnLoop handler on the loop thread}
      */
     public int poll(EventHandler handler, int maxEvents, long timeoutMs) {
         if (maxEvents < 1) {
             throw new IllegalArgumentException("maxEvents must be >= 1: maxEvents=" + maxEvents);
         }
+        requirePollMode();
         int n = drainInternal(handler, maxEvents);
         if (n > 0) {
             return n;
@@ -746,9 +757,42 @@ public final class Context implements AutoCloseable {
      * @param handler receives the events, on this thread
      * @param maxEvents the most events to deliver
      * @return events delivered (0 when none is waiting)
+     * @throws IllegalStateException when the context's events go to a
+     *     {@link ContextConfig#handlerOnLoop handler on the loop thread}
      */
     public int drain(EventHandler handler, int maxEvents) {
+        requirePollMode();
         return drainInternal(handler, maxEvents);
+    }
+
+    private void requirePollMode() {
+        if (onLoop != null) {
+            throw new IllegalStateException("this context's events go to its handler on the loop thread"
+                + " (ContextConfig.handlerOnLoop): it cannot be polled");
+        }
+    }
+
+    /** @return true when the context's events go to a handler on the loop thread */
+    boolean deliversOnLoop() {
+        return onLoop != null;
+    }
+
+    /**
+     * Loop thread, end of a turn: hands every waiting event to the handler on the loop
+     * thread, the held-aside ones included. The handler's own calls queue work for later
+     * turns and post nothing now, so this ends.
+     */
+    void deliverOnLoop() {
+        for (;;) {
+            int n = drainInternal(onLoop, Integer.MAX_VALUE);
+            if (overflowCount > 0) {
+                loop.flushOverflow(this); // room again: take the held-aside events in order
+                continue;
+            }
+            if (n == 0) {
+                return;
+            }
+        }
     }
 
     /**
@@ -902,6 +946,26 @@ public final class Context implements AutoCloseable {
                 socket = -1;
             }
             target.onEvent(type, socket, result, value);
+        }
+    }
+
+    /** The loop-thread handler, with what it throws sent to the loop's error handler. */
+    private static final class GuardedHandler implements EventHandler {
+        private final Loop loop;
+        private final EventHandler handler;
+
+        GuardedHandler(Loop loop, EventHandler handler) {
+            this.loop = loop;
+            this.handler = handler;
+        }
+
+        @Override
+        public void onEvent(int type, int socket, int result, long value) {
+            try {
+                handler.onEvent(type, socket, result, value);
+            } catch (RuntimeException e) {
+                loop.report(e); // one event's failure; the ring moves on to the next
+            }
         }
     }
 

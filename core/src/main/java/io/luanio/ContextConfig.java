@@ -26,6 +26,7 @@ public final class ContextConfig {
     long connectTimeoutMs = DEFAULT_CONNECT_TIMEOUT_MS;
     int maxTimers = DEFAULT_MAX_TIMERS;
     int maxLookups = DEFAULT_MAX_LOOKUPS;
+    EventHandler handlerOnLoop;
 
     /** Creates a configuration with every default. */
     public ContextConfig() {
@@ -44,6 +45,30 @@ public final class ContextConfig {
         this.connectTimeoutMs = other.connectTimeoutMs;
         this.maxTimers = other.maxTimers;
         this.maxLookups = other.maxLookups;
+        this.handlerOnLoop = other.handlerOnLoop;
+    }
+
+    /**
+     * Delivers the context's events to {@code handler} on the loop thread, at the end of
+     * each loop turn, instead of through {@link Context#poll}. The loop thread is then the
+     * context's owner: call its methods from the handler, or from tasks given to
+     * {@link EventLoop#execute(Runnable)}, never from another thread; {@code poll},
+     * {@code drain} and {@code next} throw {@link IllegalStateException}.
+     *
+     * <p>This is the fastest way to use luanio from Java: no thread hand-off per event, and
+     * what the handler sends is written in the next turn without a wakeup. The price is the
+     * loop's: the handler runs on the thread that serves every socket, so it must not block
+     * and should not compute for long. A {@link RuntimeException} it throws goes to the
+     * loop's {@link EventLoopConfig#errorHandler error handler}; the next event is delivered
+     * as usual. Lua scripts never use this mode: each has its own thread.
+     *
+     * @param handler receives every event of the context on the loop thread; null (the
+     *     default) delivers events through {@link Context#poll} instead
+     * @return this
+     */
+    public ContextConfig handlerOnLoop(EventHandler handler) {
+        this.handlerOnLoop = handler;
+        return this;
     }
 
     /**

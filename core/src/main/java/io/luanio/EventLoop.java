@@ -109,6 +109,24 @@ public final class EventLoop implements AutoCloseable {
         return loop;
     }
 
+    /**
+     * Runs a task on the loop thread, after every command queued before it (a context's
+     * connect, listen, timer start and so on). This is how a context whose events go to
+     * a {@link ContextConfig#handlerOnLoop handler on the loop thread} is started: open its
+     * first sockets from a task. The task must not block; a {@link RuntimeException} it
+     * throws goes to the loop's {@link EventLoopConfig#errorHandler error handler}.
+     *
+     * @param task what to run
+     * @return true when queued; false when the loop is closing or closed (the task will
+     *     not run)
+     */
+    public boolean execute(Runnable task) {
+        if (task == null) {
+            throw new NullPointerException("task");
+        }
+        return loop.submit(new Command.Execute(task));
+    }
+
     /** @return true when called on this loop's thread */
     public boolean inLoopThread() {
         return loop.inLoopThread();

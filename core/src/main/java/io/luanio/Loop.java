@@ -996,7 +996,13 @@ final class Loop implements Runnable {
             // Volatile store of the ring's tail, then the volatile load of the owner's
             // waiter field: pairs with Context.poll's "waiter = me, then check the ring".
             context.ring.flush();
-            context.wakeWaiter();
+            if (context.deliversOnLoop()) {
+                if (!context.isClosed()) {
+                    context.deliverOnLoop(); // its handler runs here; its calls queue work for the next turn
+                }
+            } else {
+                context.wakeWaiter();
+            }
         }
         touchedCount = 0;
     }

@@ -9,6 +9,7 @@ import io.luanio.EventLoopConfig;
 import io.luanio.EventType;
 import io.luanio.SocketType;
 import io.luanio.jmh.BenchmarkBase;
+import io.luanio.jmh.OnLoopEchoClients;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.net.StandardSocketOptions;
@@ -19,6 +20,7 @@ import java.nio.channels.SocketChannel;
 import java.util.function.Consumer;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.Level;
+import org.openjdk.jmh.annotations.OperationsPerInvocation;
 import org.openjdk.jmh.annotations.Param;
 import org.openjdk.jmh.annotations.Scope;
 import org.openjdk.jmh.annotations.Setup;
@@ -33,7 +35,10 @@ import org.openjdk.jmh.annotations.TearDown;
  * <p>{@code luanio}: one {@link EventLoop}, one {@link Context} holding the N sockets,
  * driven by the benchmark thread through {@code send}/{@code poll}/{@code recv}.
  * {@code baseline}: a hand-written java.nio client, the N channels on one selector driven
- * by the benchmark thread. Both talk to the same {@link EchoServer}.
+ * by the benchmark thread. Both talk to the same {@link EchoServer}. *
+ * <p>{@code luanioOnLoop}: the same luanio client with its handler on the loop thread
+ * ({@code ContextConfig.handlerOnLoop}, {@link OnLoopEchoClients}): the loop thread does
+ * what the baseline's thread does, with nothing handed between threads per message.
  */
 public class RequestResponseBenchmark extends BenchmarkBase {
     static final long TIMEOUT_MS = 10_000;
@@ -51,6 +56,47 @@ public class RequestResponseBenchmark extends BenchmarkBase {
     @Benchmark
     public long luanio(LuanioClients client) {
         return client.next();
+    }
+
+    /**
+     * The same round trips with the client on the loop thread: the context's handler
+     * ({@code ContextConfig.handlerOnLoop}) sends and receives, no thread hand-off per
+     * message; the benchmark thread waits for batches.
+     *
+     * @param clients the loop-thread clients
+     * @return completed round trips so far
+     */
+    @Benchmark
+    @OperationsPerInvocation(OnLoopEchoClients.BATCH)
+    public long luanioOnLoop(OnLoop clients) {
+        return clients.clients.awaitBatch(TIMEOUT_MS);
+    }
+
+    /** N sockets of one context whose handler runs on the loop thread. */
+    @State(Scope.Thread)
+    public static class OnLoop {
+        OnLoopEchoClients clients;
+
+        /** Creates the state (JMH does). */
+        public OnLoop() {
+        }
+
+        /**
+         * Connects N sockets and starts one echo on each.
+         *
+         * @param s the setting
+         * @throws IOException when the server's port is unknown
+         */
+        @Setup(Level.Trial)
+        public void setUp(Setting s) throws IOException {
+            clients = OnLoopEchoClients.start(SocketType.TCP, s.echo.port(), null, s.connections, s.size, TIMEOUT_MS);
+        }
+
+        /** Closes the loop and every connection. */
+        @TearDown(Level.Trial)
+        public void tearDown() {
+            clients.close();
+        }
     }
 
     /**

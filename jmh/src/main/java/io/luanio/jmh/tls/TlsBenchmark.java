@@ -10,6 +10,7 @@ import io.luanio.EventLoopConfig;
 import io.luanio.EventType;
 import io.luanio.SocketType;
 import io.luanio.jmh.BenchmarkBase;
+import io.luanio.jmh.OnLoopEchoClients;
 import io.luanio.tls.Pem;
 import io.luanio.tls.TlsOptions;
 import java.io.IOException;
@@ -30,6 +31,7 @@ import javax.net.ssl.SSLEngineResult;
 import javax.net.ssl.TrustManagerFactory;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.Level;
+import org.openjdk.jmh.annotations.OperationsPerInvocation;
 import org.openjdk.jmh.annotations.Param;
 import org.openjdk.jmh.annotations.Scope;
 import org.openjdk.jmh.annotations.Setup;
@@ -49,6 +51,10 @@ import org.openjdk.jmh.annotations.Warmup;
  *  baseline:  bench thread: SSLEngine wrap, write / select, read, unwrap --&gt;  |  own thread)    |
  *                                                                          +-----------------+
  * </pre>
+ *
+ * <p>{@code luanioOnLoop} is the luanio client with its handler on the loop thread
+ * ({@code ContextConfig.handlerOnLoop}, {@link OnLoopEchoClients}): no hand-off between
+ * the caller and the loop per message, the loop thread doing what the baseline's does.
  *
  * <p>{@code messageBytes} 64 is request/response; 65536 is bulk (each operation sends 64 KiB
  * and waits for all of it to come back, so MiB/s each way = ops/s / 16). Each operation
@@ -96,6 +102,47 @@ public class TlsBenchmark extends BenchmarkBase {
     @Benchmark
     public long baseline(EngineClient client) throws IOException {
         return client.roundTrip();
+    }
+
+    /**
+     * The same echoes with the client on the loop thread ({@code ContextConfig.handlerOnLoop}):
+     * the loop wraps, writes, reads, unwraps and sends the next message itself, as the
+     * baseline's thread does; the benchmark thread waits for batches.
+     *
+     * @param clients the loop-thread client
+     * @return echoes completed so far
+     */
+    @Benchmark
+    @OperationsPerInvocation(OnLoopEchoClients.BATCH)
+    public long luanioOnLoop(OnLoop clients) {
+        return clients.clients.awaitBatch(TIMEOUT_MS);
+    }
+
+    /** One SSL socket of a context whose handler runs on the loop thread. */
+    @State(Scope.Thread)
+    public static class OnLoop {
+        OnLoopEchoClients clients;
+
+        /** Creates the state (JMH does). */
+        public OnLoop() {
+        }
+
+        /**
+         * Connects over TLS (verified against the test CA) and starts the first echo.
+         *
+         * @param server the echo server
+         */
+        @Setup(Level.Trial)
+        public void connect(Server server) {
+            ConnectOptions options = new ConnectOptions().tls(new TlsOptions().trustPem(TlsEchoServer.pem("ca.pem")));
+            clients = OnLoopEchoClients.start(SocketType.SSL, server.echo.port(), options, 1, server.messageBytes, TIMEOUT_MS);
+        }
+
+        /** Closes the loop, and with it the connection. */
+        @TearDown(Level.Trial)
+        public void close() {
+            clients.close();
+        }
     }
 
     /** The echo server and the message size; one per trial. */

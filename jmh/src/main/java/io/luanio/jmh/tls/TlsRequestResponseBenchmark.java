@@ -10,6 +10,7 @@ import io.luanio.EventLoopConfig;
 import io.luanio.EventType;
 import io.luanio.SocketType;
 import io.luanio.jmh.BenchmarkBase;
+import io.luanio.jmh.OnLoopEchoClients;
 import io.luanio.tls.Pem;
 import io.luanio.tls.TlsOptions;
 import java.io.IOException;
@@ -28,6 +29,7 @@ import javax.net.ssl.SSLParameters;
 import javax.net.ssl.TrustManagerFactory;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.Level;
+import org.openjdk.jmh.annotations.OperationsPerInvocation;
 import org.openjdk.jmh.annotations.Param;
 import org.openjdk.jmh.annotations.Scope;
 import org.openjdk.jmh.annotations.Setup;
@@ -50,6 +52,9 @@ import org.openjdk.jmh.annotations.Warmup;
  *                                                                                     |  N SSLEngines)   |
  *                                                                                     +------------------+
  * </pre>
+ *
+ * <p>{@code luanioOnLoop}: the luanio clients with their handler on the loop thread
+ * ({@code ContextConfig.handlerOnLoop}, {@link OnLoopEchoClients}).
  *
  * <p>Both clients trust the same CA, verify the host name (luanio's default; the baseline's
  * engine is created for 127.0.0.1 with the JDK's PKIX trust manager), negotiate the same
@@ -92,6 +97,46 @@ public class TlsRequestResponseBenchmark extends BenchmarkBase {
     @Benchmark
     public long baseline(EngineClients clients) throws IOException {
         return clients.next();
+    }
+
+    /**
+     * The same, with the clients' handler on the loop thread ({@code ContextConfig.handlerOnLoop}).
+     *
+     * @param clients the loop-thread clients
+     * @return round trips so far
+     */
+    @Benchmark
+    @OperationsPerInvocation(OnLoopEchoClients.BATCH)
+    public long luanioOnLoop(OnLoop clients) {
+        return clients.clients.awaitBatch(TIMEOUT_MS);
+    }
+
+    /** N SSL sockets of a context whose handler runs on the loop thread. */
+    @State(Scope.Thread)
+    public static class OnLoop {
+        OnLoopEchoClients clients;
+
+        /** Creates the state (JMH does). */
+        public OnLoop() {
+        }
+
+        /**
+         * Connects N SSL sockets and starts one echo on each.
+         *
+         * @param s the setting
+         * @throws IOException when the server's port is unknown
+         */
+        @Setup(Level.Trial)
+        public void setUp(Setting s) throws IOException {
+            ConnectOptions options = new ConnectOptions().tls(new TlsOptions().trustPem(TlsEchoServer.pem("ca.pem")));
+            clients = OnLoopEchoClients.start(SocketType.SSL, s.echo.port(), options, s.connections, SIZE, TIMEOUT_MS);
+        }
+
+        /** Closes the loop and every connection. */
+        @TearDown(Level.Trial)
+        public void tearDown() {
+            clients.close();
+        }
     }
 
     /** The echo server and the number of connections; one per trial. */
