@@ -186,7 +186,13 @@ abstract class Command {
 
         @Override
         void run(Loop loop) {
-            task.run(); // an exception goes to the loop's error handler (runCommands)
+            try {
+                task.run();
+            } catch (VirtualMachineError e) {
+                throw e;
+            } catch (Throwable t) {
+                loop.report(t); // a caller's task failing (an assertion too) must not end the loop
+            }
         }
     }
 

@@ -963,8 +963,10 @@ public final class Context implements AutoCloseable {
         public void onEvent(int type, int socket, int result, long value) {
             try {
                 handler.onEvent(type, socket, result, value);
-            } catch (RuntimeException e) {
-                loop.report(e); // one event's failure; the ring moves on to the next
+            } catch (VirtualMachineError e) {
+                throw e; // out of memory, stack overflow: the JVM's problem, not one event's
+            } catch (Throwable t) {
+                loop.report(t); // one event's failure (an assertion too); the ring moves on to the next
             }
         }
     }

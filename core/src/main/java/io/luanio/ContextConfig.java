@@ -58,9 +58,10 @@ public final class ContextConfig {
      * <p>This is the fastest way to use luanio from Java: no thread hand-off per event, and
      * what the handler sends is written in the next turn without a wakeup. The price is the
      * loop's: the handler runs on the thread that serves every socket, so it must not block
-     * and should not compute for long. A {@link RuntimeException} it throws goes to the
-     * loop's {@link EventLoopConfig#errorHandler error handler}; the next event is delivered
-     * as usual. Lua scripts never use this mode: each has its own thread.
+     * and should not compute for long. Whatever it throws (but a
+     * {@link VirtualMachineError}) goes to the loop's
+     * {@link EventLoopConfig#errorHandler error handler}; the next event is delivered as
+     * usual. Lua scripts never use this mode: each has its own thread.
      *
      * @param handler receives every event of the context on the loop thread; null (the
      *     default) delivers events through {@link Context#poll} instead

@@ -113,8 +113,9 @@ public final class EventLoop implements AutoCloseable {
      * Runs a task on the loop thread, after every command queued before it (a context's
      * connect, listen, timer start and so on). This is how a context whose events go to
      * a {@link ContextConfig#handlerOnLoop handler on the loop thread} is started: open its
-     * first sockets from a task. The task must not block; a {@link RuntimeException} it
-     * throws goes to the loop's {@link EventLoopConfig#errorHandler error handler}.
+     * first sockets from a task. The task must not block; whatever it throws (but a
+     * {@link VirtualMachineError}) goes to the loop's
+     * {@link EventLoopConfig#errorHandler error handler}.
      *
      * @param task what to run
      * @return true when queued; false when the loop is closing or closed (the task will

@@ -177,16 +177,21 @@ class HandlerOnLoopTest {
                     throw new IllegalStateException("handler bug");
                 }
                 if (type == EventType.TIMER && value == 2) {
+                    throw new AssertionError("handler assertion"); // an Error, still one event's failure
+                }
+                if (type == EventType.TIMER && value == 3) {
                     second.complete(value);
                 }
             }));
             assertTrue(loop.execute(() -> {
                 ctx.startTimer(1, 1);
-                ctx.startTimer(2, 30);
+                ctx.startTimer(2, 20);
+                ctx.startTimer(3, 40);
             }));
-            assertEquals(2L, second.get(WAIT_S, TimeUnit.SECONDS));
-            assertEquals(1, reported.size());
-            assertEquals("handler bug", reported.peek().getMessage());
+            assertEquals(3L, second.get(WAIT_S, TimeUnit.SECONDS));
+            assertEquals(2, reported.size());
+            assertEquals("handler bug", reported.poll().getMessage());
+            assertEquals("handler assertion", reported.poll().getMessage());
         }
     }
 
@@ -206,6 +211,9 @@ class HandlerOnLoopTest {
                     if (n == 50) {
                         throw new IllegalArgumentException("task 50");
                     }
+                    if (n == 60) {
+                        throw new AssertionError("task 60");
+                    }
                 }));
             }
             assertTrue(loop.execute(() -> last.complete(null)));
@@ -215,7 +223,9 @@ class HandlerOnLoopTest {
             for (int i = 0; i < 100; i++) {
                 assertEquals(i, order.get(i));
             }
-            assertEquals("task 50", reported.peek().getMessage());
+            assertEquals(2, reported.size(), "both failing tasks reported, the loop still running");
+            assertEquals("task 50", reported.poll().getMessage());
+            assertEquals("task 60", reported.poll().getMessage());
             assertThrows(NullPointerException.class, () -> loop.execute(null));
         } finally {
             loop.close();
