@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.luanio.tls.TlsOptions;
 import java.io.ByteArrayOutputStream;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -123,6 +124,23 @@ class HandlerOnLoopTest {
             assertArrayEquals(client.sent.toByteArray(), client.echoed.toByteArray(), "every byte, in order");
             assertEquals(500, client.sendCnfs, "one SEND_CNF per send");
             assertEquals(client.sent.size(), client.confirmedBytes);
+        }
+    }
+
+    @Test
+    void aTlsClientOnTheLoopThreadVerifiesTheServerAndGetsEveryByteBack() throws Exception {
+        try (TlsPeers.JdkServer server = TlsPeers.JdkServer.echo(); EventLoop loop = EventLoop.start()) {
+            Thread loopThread = loopThread(loop);
+            EchoClient client = new EchoClient(200, loopThread);
+            Context ctx = loop.newContext(new ContextConfig().handlerOnLoop(client));
+            client.ctx = ctx;
+            ConnectOptions options = new ConnectOptions().tls(new TlsOptions().trustPem(TlsPeers.pem("ca.pem")));
+            assertTrue(loop.execute(() -> client.id = ctx.connect(SocketType.SSL, "127.0.0.1", server.port(), options)));
+
+            assertEquals("closed", client.done.get(WAIT_S, TimeUnit.SECONDS));
+            assertEquals(List.of(), client.foreignThreads);
+            assertArrayEquals(client.sent.toByteArray(), client.echoed.toByteArray(), "every byte, in order, through TLS");
+            assertEquals(200, client.sendCnfs);
         }
     }
 
