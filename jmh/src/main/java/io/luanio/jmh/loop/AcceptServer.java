@@ -1,15 +1,11 @@
 package io.luanio.jmh.loop;
 
+import io.luanio.jmh.SelectorServer;
 import java.io.IOException;
-import java.net.InetAddress;
-import java.net.InetSocketAddress;
 import java.nio.ByteBuffer;
 import java.nio.channels.SelectionKey;
-import java.nio.channels.Selector;
-import java.nio.channels.ServerSocketChannel;
 import java.nio.channels.SocketChannel;
 import java.util.concurrent.TimeUnit;
-import java.util.function.Consumer;
 
 /**
  * A minimal java.nio listener on 127.0.0.1 for connection-setup benchmarks: one thread,
@@ -22,25 +18,13 @@ import java.util.function.Consumer;
  * over by {@code Selector.select(Consumer)}; what an accept allocates (the channel and its
  * key) is the JDK's and the same for every client.
  */
-public final class AcceptServer implements AutoCloseable {
-    private final Selector selector;
-    private final ServerSocketChannel server;
-    private final Thread thread;
+public final class AcceptServer extends SelectorServer {
     private final ByteBuffer sink = ByteBuffer.allocateDirect(4096);
-    private final Consumer<SelectionKey> onKey = this::onKey;
-    private volatile boolean running = true;
-    private volatile Throwable failure;
     private volatile long accepted;
     private volatile long closed;
 
     private AcceptServer() throws IOException {
-        selector = Selector.open();
-        server = ServerSocketChannel.open();
-        server.bind(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 1024);
-        server.configureBlocking(false);
-        server.register(selector, SelectionKey.OP_ACCEPT);
-        thread = new Thread(this::run, "accept-server");
-        thread.setDaemon(true);
+        super("accept-server", 1024);
     }
 
     /**
@@ -51,21 +35,8 @@ public final class AcceptServer implements AutoCloseable {
      */
     public static AcceptServer start() throws IOException {
         AcceptServer s = new AcceptServer();
-        s.thread.start();
+        s.startThread();
         return s;
-    }
-
-    /**
-     * @return the port the server listens on
-     * @throws IOException when the channel is closed
-     */
-    public int port() throws IOException {
-        return ((InetSocketAddress) server.getLocalAddress()).getPort();
-    }
-
-    /** @return what stopped the server thread, or null while it runs or stopped cleanly */
-    public Throwable failure() {
-        return failure;
     }
 
     /** @return connections accepted so far */
@@ -88,7 +59,7 @@ public final class AcceptServer implements AutoCloseable {
      */
     public void awaitClosed(long connections, long timeoutMs) {
         long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(timeoutMs);
-        while (closed < connections && System.nanoTime() - deadline < 0 && failure == null) {
+        while (closed < connections && System.nanoTime() - deadline < 0 && failure() == null) {
             try {
                 Thread.sleep(1);
             } catch (InterruptedException e) {
@@ -98,25 +69,12 @@ public final class AcceptServer implements AutoCloseable {
         }
         if (closed != connections || accepted != connections) {
             throw new IllegalStateException("connections lost or invented: client=" + connections + ", accepted="
-                + accepted + ", closed=" + closed + ", failure=" + failure);
+                + accepted + ", closed=" + closed + ", failure=" + failure());
         }
     }
 
-    private void run() {
-        try {
-            while (running) {
-                selector.select(onKey);
-            }
-        } catch (IOException | RuntimeException e) {
-            failure = e;
-        } finally {
-            for (SelectionKey key : selector.keys()) {
-                closeQuietly(key);
-            }
-        }
-    }
-
-    private void onKey(SelectionKey key) {
+    @Override
+    protected void onKey(SelectionKey key) {
         try {
             if (key.isAcceptable()) {
                 SocketChannel channel;
@@ -137,31 +95,8 @@ public final class AcceptServer implements AutoCloseable {
                 closeQuietly(key); // that connection only: a reset counts as a close
                 closed++;
             } else {
-                failure = e;
+                fail(e);
             }
-        }
-    }
-
-    /** Stops the thread, closes every channel and waits for the thread to end. */
-    @Override
-    public void close() throws IOException {
-        running = false;
-        selector.wakeup();
-        try {
-            thread.join(10_000);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        }
-        server.close();
-        selector.close();
-    }
-
-    private static void closeQuietly(SelectionKey key) {
-        key.cancel();
-        try {
-            key.channel().close();
-        } catch (IOException e) {
-            // closing anyway
         }
     }
 }

@@ -1,15 +1,11 @@
 package io.luanio.jmh.loop;
 
+import io.luanio.jmh.SelectorServer;
 import java.io.IOException;
-import java.net.InetAddress;
-import java.net.InetSocketAddress;
 import java.nio.ByteBuffer;
 import java.nio.channels.SelectionKey;
-import java.nio.channels.Selector;
-import java.nio.channels.ServerSocketChannel;
 import java.nio.channels.SocketChannel;
 import java.util.concurrent.TimeUnit;
-import java.util.function.Consumer;
 
 /**
  * A minimal java.nio discard server on 127.0.0.1: one thread, one selector, non-blocking
@@ -24,27 +20,15 @@ import java.util.function.Consumer;
  * <p>{@link #received()} and {@link #closedConnections()} let a client check, after it
  * closed, that every byte it sent arrived.
  */
-public final class DiscardServer implements AutoCloseable {
+public final class DiscardServer extends SelectorServer {
     private static final int BUFFER_BYTES = 256 * 1024;
 
-    private final Selector selector;
-    private final ServerSocketChannel server;
-    private final Thread thread;
     private final ByteBuffer sink = ByteBuffer.allocateDirect(BUFFER_BYTES);
-    private final Consumer<SelectionKey> onKey = this::onKey;
-    private volatile boolean running = true;
-    private volatile Throwable failure;
     private volatile long received;
     private volatile int closedConnections;
 
     private DiscardServer() throws IOException {
-        selector = Selector.open();
-        server = ServerSocketChannel.open();
-        server.bind(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0));
-        server.configureBlocking(false);
-        server.register(selector, SelectionKey.OP_ACCEPT);
-        thread = new Thread(this::run, "discard-server");
-        thread.setDaemon(true);
+        super("discard-server", 0);
     }
 
     /**
@@ -55,21 +39,8 @@ public final class DiscardServer implements AutoCloseable {
      */
     public static DiscardServer start() throws IOException {
         DiscardServer discard = new DiscardServer();
-        discard.thread.start();
+        discard.startThread();
         return discard;
-    }
-
-    /**
-     * @return the port the server listens on
-     * @throws IOException when the channel is closed
-     */
-    public int port() throws IOException {
-        return ((InetSocketAddress) server.getLocalAddress()).getPort();
-    }
-
-    /** @return what stopped the server thread, or null while it runs or stopped cleanly */
-    public Throwable failure() {
-        return failure;
     }
 
     /** @return bytes read and dropped so far, over every connection */
@@ -94,9 +65,9 @@ public final class DiscardServer implements AutoCloseable {
     public void awaitClosed(int connections, long expectedBytes, long timeoutMs) {
         long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(timeoutMs);
         while (closedConnections < connections) {
-            if (System.nanoTime() - deadline > 0 || failure != null) {
+            if (System.nanoTime() - deadline > 0 || failure() != null) {
                 throw new IllegalStateException("discard server saw " + closedConnections + " of " + connections
-                    + " closes: received=" + received + ", expected=" + expectedBytes + ", failure=" + failure);
+                    + " closes: received=" + received + ", expected=" + expectedBytes + ", failure=" + failure());
             }
             try {
                 Thread.sleep(1);
@@ -110,21 +81,8 @@ public final class DiscardServer implements AutoCloseable {
         }
     }
 
-    private void run() {
-        try {
-            while (running) {
-                selector.select(onKey);
-            }
-        } catch (IOException | RuntimeException e) {
-            failure = e;
-        } finally {
-            for (SelectionKey key : selector.keys()) {
-                closeQuietly(key);
-            }
-        }
-    }
-
-    private void onKey(SelectionKey key) {
+    @Override
+    protected void onKey(SelectionKey key) {
         try {
             if (key.isAcceptable()) {
                 SocketChannel channel = server.accept();
@@ -156,29 +114,6 @@ public final class DiscardServer implements AutoCloseable {
         if (n < 0) {
             closeQuietly(key);
             closedConnections++; // only this thread writes it
-        }
-    }
-
-    /** Stops the thread, closes every channel and waits for the thread to end. */
-    @Override
-    public void close() throws IOException {
-        running = false;
-        selector.wakeup();
-        try {
-            thread.join(10_000);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        }
-        server.close();
-        selector.close();
-    }
-
-    private static void closeQuietly(SelectionKey key) {
-        key.cancel();
-        try {
-            key.channel().close();
-        } catch (IOException e) {
-            // closing anyway
         }
     }
 }

@@ -1,15 +1,11 @@
 package io.luanio.jmh.loop;
 
+import io.luanio.jmh.SelectorServer;
 import java.io.IOException;
-import java.net.InetAddress;
-import java.net.InetSocketAddress;
 import java.net.StandardSocketOptions;
 import java.nio.ByteBuffer;
 import java.nio.channels.SelectionKey;
-import java.nio.channels.Selector;
-import java.nio.channels.ServerSocketChannel;
 import java.nio.channels.SocketChannel;
-import java.util.function.Consumer;
 
 /**
  * A minimal java.nio echo server on 127.0.0.1: one thread, one selector, non-blocking
@@ -22,24 +18,11 @@ import java.util.function.Consumer;
  * trip allocates nothing here either: the server adds no garbage to what a benchmark
  * measures with {@code -prof gc}.
  */
-public final class EchoServer implements AutoCloseable {
+public final class EchoServer extends SelectorServer {
     private static final int BUFFER_BYTES = 16 * 1024;
 
-    private final Selector selector;
-    private final ServerSocketChannel server;
-    private final Thread thread;
-    private final Consumer<SelectionKey> onKey = this::onKey;
-    private volatile boolean running = true;
-    private volatile Throwable failure;
-
     private EchoServer() throws IOException {
-        selector = Selector.open();
-        server = ServerSocketChannel.open();
-        server.bind(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0));
-        server.configureBlocking(false);
-        server.register(selector, SelectionKey.OP_ACCEPT);
-        thread = new Thread(this::run, "echo-server");
-        thread.setDaemon(true);
+        super("echo-server", 0);
     }
 
     /**
@@ -50,35 +33,12 @@ public final class EchoServer implements AutoCloseable {
      */
     public static EchoServer start() throws IOException {
         EchoServer echo = new EchoServer();
-        echo.thread.start();
+        echo.startThread();
         return echo;
     }
 
-    /** @return the port the server listens on */
-    public int port() throws IOException {
-        return ((InetSocketAddress) server.getLocalAddress()).getPort();
-    }
-
-    /** @return what stopped the server thread, or null while it runs or stopped cleanly */
-    Throwable failure() {
-        return failure;
-    }
-
-    private void run() {
-        try {
-            while (running) {
-                selector.select(onKey);
-            }
-        } catch (IOException | RuntimeException e) {
-            failure = e;
-        } finally {
-            for (SelectionKey key : selector.keys()) {
-                closeQuietly(key);
-            }
-        }
-    }
-
-    private void onKey(SelectionKey key) {
+    @Override
+    protected void onKey(SelectionKey key) {
         try {
             if (key.isAcceptable()) {
                 accept();
@@ -118,28 +78,5 @@ public final class EchoServer implements AutoCloseable {
         ((SocketChannel) key.channel()).write(buffer);
         buffer.compact();
         key.interestOps(buffer.position() > 0 ? SelectionKey.OP_WRITE : SelectionKey.OP_READ);
-    }
-
-    /** Stops the thread, closes every channel and waits for the thread to end. */
-    @Override
-    public void close() throws IOException {
-        running = false;
-        selector.wakeup();
-        try {
-            thread.join(10_000);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        }
-        server.close();
-        selector.close();
-    }
-
-    private static void closeQuietly(SelectionKey key) {
-        key.cancel();
-        try {
-            key.channel().close();
-        } catch (IOException e) {
-            // closing anyway
-        }
     }
 }

@@ -1,15 +1,9 @@
 package io.luanio.jmh.loop;
 
-import io.luanio.Context;
-import io.luanio.ContextConfig;
-import io.luanio.ErrorCode;
-import io.luanio.EventHandler;
-import io.luanio.EventLoop;
-import io.luanio.EventLoopConfig;
-import io.luanio.EventType;
 import io.luanio.SocketType;
 import io.luanio.jmh.BenchmarkBase;
 import io.luanio.jmh.OnLoopEchoClients;
+import io.luanio.jmh.PollEchoClients;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.net.StandardSocketOptions;
@@ -55,7 +49,7 @@ public class RequestResponseBenchmark extends BenchmarkBase {
      */
     @Benchmark
     public long luanio(LuanioClients client) {
-        return client.next();
+        return client.clients.next(TIMEOUT_MS);
     }
 
     /**
@@ -149,20 +143,10 @@ public class RequestResponseBenchmark extends BenchmarkBase {
         }
     }
 
-    /** N sockets of one context, every one with a request in flight. */
+    /** N sockets of one context, every one with a request in flight, driven by the benchmark thread. */
     @State(Scope.Thread)
     public static class LuanioClients {
-        private EventLoop loop;
-        private Context ctx;
-        private int size;
-        private byte[] request;
-        private byte[] sink;
-        private int[] received; // by slot index of the id (ids are small here)
-        private int[] ids;
-        private int[] slotOf;
-        private long ready;     // round trips completed and not yet handed to JMH
-        private long completed;
-        private final EventHandler onEvent = this::onEvent;
+        PollEchoClients clients;
 
         /** Creates the state (JMH does). */
         public LuanioClients() {
@@ -176,83 +160,13 @@ public class RequestResponseBenchmark extends BenchmarkBase {
          */
         @Setup(Level.Trial)
         public void setUp(Setting s) throws IOException {
-            size = s.size;
-            request = new byte[size];
-            sink = new byte[Math.max(size, 65536)];
-            loop = EventLoop.start(new EventLoopConfig().threadName("luanio-loop"));
-            ctx = loop.newContext(new ContextConfig().eventRingCapacity(8192));
-            ids = new int[s.connections];
-            int port = s.echo.port();
-            for (int i = 0; i < ids.length; i++) {
-                ids[i] = ctx.connect(SocketType.TCP, "127.0.0.1", port);
-                if (ids[i] < 0) {
-                    throw new IllegalStateException("connect failed: " + ctx.lastError());
-                }
-            }
-            int maxSlot = 0;
-            for (int id : ids) {
-                maxSlot = Math.max(maxSlot, id & 0xFFFF);
-            }
-            slotOf = new int[maxSlot + 1];
-            received = new int[maxSlot + 1];
-            int connected = 0;
-            int[] connectedBox = new int[1];
-            EventHandler onConnect = (type, socket, result, value) -> {
-                if (type == EventType.CONN_CNF) {
-                    if (result != 0) {
-                        throw new IllegalStateException("connect failed: " + ctx.reason(socket));
-                    }
-                    connectedBox[0]++;
-                }
-            };
-            while (connected < ids.length) {
-                if (ctx.poll(onConnect, 1024, TIMEOUT_MS) <= 0) {
-                    throw new IllegalStateException("connects stalled at " + connected);
-                }
-                connected = connectedBox[0];
-            }
-            for (int i = 0; i < ids.length; i++) {
-                slotOf[ids[i] & 0xFFFF] = i;
-                send(ids[i]);
-            }
+            clients = PollEchoClients.start(SocketType.TCP, s.echo, null, s.connections, s.size, TIMEOUT_MS);
         }
 
         /** Closes the loop and every connection. */
         @TearDown(Level.Trial)
         public void tearDown() {
-            loop.close();
-        }
-
-        long next() {
-            while (ready == 0) {
-                if (ctx.poll(onEvent, 1024, TIMEOUT_MS) <= 0) {
-                    throw new IllegalStateException("round trips stalled after " + completed);
-                }
-            }
-            ready--;
-            return ++completed;
-        }
-
-        private void send(int id) {
-            if (ctx.send(id, request, 0, size) != ErrorCode.ERR_OK) {
-                throw new IllegalStateException("send failed: " + ctx.reason(id));
-            }
-        }
-
-        private void onEvent(int type, int socket, int result, long value) {
-            if (type != EventType.RECV_IND) {
-                return; // SEND_CNFs
-            }
-            int slot = socket & 0xFFFF;
-            int n;
-            while ((n = ctx.recv(socket, sink, 0, sink.length)) > 0) {
-                received[slot] += n;
-            }
-            while (received[slot] >= size) {
-                received[slot] -= size;
-                ready++;
-                send(ids[slotOf[slot]]);
-            }
+            clients.close();
         }
     }
 

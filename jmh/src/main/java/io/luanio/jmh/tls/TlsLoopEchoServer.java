@@ -1,15 +1,11 @@
 package io.luanio.jmh.tls;
 
+import io.luanio.jmh.SelectorServer;
 import java.io.IOException;
-import java.net.InetAddress;
-import java.net.InetSocketAddress;
 import java.net.StandardSocketOptions;
 import java.nio.ByteBuffer;
 import java.nio.channels.SelectionKey;
-import java.nio.channels.Selector;
-import java.nio.channels.ServerSocketChannel;
 import java.nio.channels.SocketChannel;
-import java.util.function.Consumer;
 import javax.net.ssl.SSLContext;
 import javax.net.ssl.SSLEngine;
 
@@ -22,59 +18,23 @@ import javax.net.ssl.SSLEngine;
  *
  * <p>Same certificate and SSLContext settings as {@link TlsEchoServer} (session tickets on).
  */
-final class TlsLoopEchoServer implements AutoCloseable {
-    private final Selector selector;
-    private final ServerSocketChannel server;
+final class TlsLoopEchoServer extends SelectorServer {
     private final SSLContext context;
-    private final Thread thread;
-    private final Consumer<SelectionKey> onKey = this::onKey;
-    private volatile boolean running = true;
-    private volatile Throwable failure;
 
     private TlsLoopEchoServer() throws IOException {
+        super("tls-loop-echo", 1024);
         context = TlsEchoServer.serverContext();
-        selector = Selector.open();
-        server = ServerSocketChannel.open();
-        server.bind(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 1024);
-        server.configureBlocking(false);
-        server.register(selector, SelectionKey.OP_ACCEPT);
-        thread = new Thread(this::run, "tls-loop-echo");
-        thread.setDaemon(true);
     }
 
     /** @return a running server on an ephemeral port */
     static TlsLoopEchoServer start() throws IOException {
         TlsLoopEchoServer echo = new TlsLoopEchoServer();
-        echo.thread.start();
+        echo.startThread();
         return echo;
     }
 
-    int port() throws IOException {
-        return ((InetSocketAddress) server.getLocalAddress()).getPort();
-    }
-
-    /** @return what failed a connection or stopped the thread, or null */
-    Throwable failure() {
-        return failure;
-    }
-
-    private void run() {
-        try {
-            while (running) {
-                selector.select(onKey);
-            }
-        } catch (IOException | RuntimeException e) {
-            failure = e;
-        } finally {
-            for (SelectionKey key : selector.keys()) {
-                if (key.attachment() instanceof EngineChannel) {
-                    ((EngineChannel) key.attachment()).close();
-                }
-            }
-        }
-    }
-
-    private void onKey(SelectionKey key) {
+    @Override
+    protected void onKey(SelectionKey key) {
         if (key.isAcceptable()) {
             accept();
             return;
@@ -97,8 +57,8 @@ final class TlsLoopEchoServer implements AutoCloseable {
                 }
             }
         } catch (IOException | RuntimeException e) {
-            if (running) {
-                failure = e;
+            if (running()) {
+                fail(e);
             }
             c.close(); // that connection only
         }
@@ -117,7 +77,7 @@ final class TlsLoopEchoServer implements AutoCloseable {
             engine.beginHandshake();
             new EngineChannel(channel, engine, selector);
         } catch (IOException e) {
-            failure = e;
+            fail(e);
         }
     }
 
@@ -133,19 +93,5 @@ final class TlsLoopEchoServer implements AutoCloseable {
         } finally {
             plain.compact();
         }
-    }
-
-    /** Stops the thread, closes every connection and waits for the thread to end. */
-    @Override
-    public void close() throws IOException {
-        running = false;
-        selector.wakeup();
-        try {
-            thread.join(10_000);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        }
-        server.close();
-        selector.close();
     }
 }

@@ -1,16 +1,10 @@
 package io.luanio.jmh.tls;
 
 import io.luanio.ConnectOptions;
-import io.luanio.Context;
-import io.luanio.ContextConfig;
-import io.luanio.ErrorCode;
-import io.luanio.EventHandler;
-import io.luanio.EventLoop;
-import io.luanio.EventLoopConfig;
-import io.luanio.EventType;
 import io.luanio.SocketType;
 import io.luanio.jmh.BenchmarkBase;
 import io.luanio.jmh.OnLoopEchoClients;
+import io.luanio.jmh.PollEchoClients;
 import io.luanio.tls.Pem;
 import io.luanio.tls.TlsOptions;
 import java.io.IOException;
@@ -83,7 +77,7 @@ public class TlsRequestResponseBenchmark extends BenchmarkBase {
      */
     @Benchmark
     public long luanio(LuanioClients clients) {
-        return clients.next();
+        return clients.clients.next(TIMEOUT_MS);
     }
 
     /**
@@ -172,105 +166,32 @@ public class TlsRequestResponseBenchmark extends BenchmarkBase {
         }
     }
 
-    /** N SSL sockets of one context, every one with a request in flight. */
+    /** N SSL sockets of one context, every one with a request in flight, driven by the benchmark thread. */
     @State(Scope.Thread)
     public static class LuanioClients {
-        private final EventHandler onEvent = this::onEvent;
-        private final byte[] request = new byte[SIZE];
-        private final byte[] sink = new byte[64 * 1024];
-        private EventLoop loop;
-        private Context ctx;
-        private TlsLoopEchoServer echo;
-        private int[] received; // by the id's slot index (ids are small here)
-        private long ready;     // round trips completed and not yet handed to JMH
-        private long completed;
+        PollEchoClients clients;
 
         /** Creates the state (JMH does). */
         public LuanioClients() {
         }
 
         /**
-         * Connects N SSL sockets (handshakes on the loop), then sends the first request on each.
+         * Connects N SSL sockets (handshakes on the loop, verified against the test CA), then
+         * sends the first request on each.
          *
          * @param s the setting
          * @throws IOException when the server's port is unknown
          */
         @Setup(Level.Trial)
         public void setUp(Setting s) throws IOException {
-            echo = s.echo;
-            loop = EventLoop.start(new EventLoopConfig().threadName("luanio-loop"));
-            ctx = loop.newContext(new ContextConfig().eventRingCapacity(8192));
             ConnectOptions options = new ConnectOptions().tls(new TlsOptions().trustPem(TlsEchoServer.pem("ca.pem")));
-            int[] ids = new int[s.connections];
-            int maxSlot = 0;
-            for (int i = 0; i < ids.length; i++) {
-                ids[i] = ctx.connect(SocketType.SSL, "127.0.0.1", echo.port(), options);
-                if (ids[i] < 0) {
-                    throw new IllegalStateException("connect failed: " + ctx.lastError());
-                }
-                maxSlot = Math.max(maxSlot, ids[i] & 0xFFFF);
-            }
-            received = new int[maxSlot + 1];
-            int[] connected = new int[1];
-            EventHandler onConnect = (type, socket, result, value) -> {
-                if (type == EventType.CONN_CNF) {
-                    if (result != 0) {
-                        throw new IllegalStateException("TLS connect failed: " + ctx.reason(socket));
-                    }
-                    connected[0]++;
-                }
-            };
-            while (connected[0] < ids.length) {
-                if (ctx.poll(onConnect, 1024, TIMEOUT_MS) <= 0) {
-                    throw new IllegalStateException("TLS connects stalled at " + connected[0] + ", echoFailure=" + echo.failure());
-                }
-            }
-            for (int id : ids) {
-                send(id);
-            }
+            clients = PollEchoClients.start(SocketType.SSL, s.echo, options, s.connections, SIZE, TIMEOUT_MS);
         }
 
         /** Closes the loop and every connection. */
         @TearDown(Level.Trial)
         public void tearDown() {
-            loop.close();
-        }
-
-        long next() {
-            while (ready == 0) {
-                if (ctx.poll(onEvent, 1024, TIMEOUT_MS) <= 0) {
-                    throw new IllegalStateException("round trips stalled after " + completed + ", echoFailure=" + echo.failure());
-                }
-            }
-            ready--;
-            return ++completed;
-        }
-
-        private void send(int id) {
-            int rc = ctx.send(id, request, 0, SIZE);
-            if (rc != ErrorCode.ERR_OK) {
-                throw new IllegalStateException("send failed: rc=" + rc + ", reason=" + ctx.reason(id));
-            }
-        }
-
-        private void onEvent(int type, int socket, int result, long value) {
-            if (type == EventType.SEND_CNF && result == 0) {
-                return;
-            }
-            if (type != EventType.RECV_IND) {
-                throw new IllegalStateException("unexpected " + EventType.name(type) + " result=" + result
-                    + ", reason=" + ctx.reason(socket));
-            }
-            int slot = socket & 0xFFFF;
-            int n;
-            while ((n = ctx.recv(socket, sink, 0, sink.length)) > 0) {
-                received[slot] += n;
-            }
-            while (received[slot] >= SIZE) {
-                received[slot] -= SIZE;
-                ready++;
-                send(socket);
-            }
+            clients.close();
         }
     }
 
